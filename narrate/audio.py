@@ -1,0 +1,145 @@
+"""Sound: clips and pauses into chapter PCM (pydub), PCM into MP3 frames (ffmpeg), frame counting.
+
+pydub and ffmpeg live here only.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from narrate.errors import EngineError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from narrate.engines import Clip
+
+SAMPLES_PER_FRAME = 1152  # MPEG-1 Layer III
+# LAME's encoder delay (576) plus the decoder's (529): a decoder that is given no Info header
+# (our joined files carry none) plays this much silence before each part's first sample.
+CODEC_DELAY_SAMPLES = 1105
+EDGE_MARGIN_MS = 30
+SILENCE_DBFS = -50.0
+
+
+@dataclass(frozen=True)
+class AudioFormat:
+    """The encoded output. Every field shapes the audio, so all of it is part of the cache key."""
+
+    sample_rate: int = 44100
+    bitrate_kbps: int = 64
+    gain_db: float = 0.0
+
+
+@dataclass(frozen=True)
+class ChapterPcm:
+    """A chapter's speech and pauses as one run of PCM, with where each utterance lies in it."""
+
+    samples: bytes
+    sample_rate: int
+    spans: tuple[tuple[int, int], ...]
+    """(first, last + 1) sample of each utterance's sound."""
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary that the imageio-ffmpeg wheel ships (or FFMPEG_BINARY / a system one)."""
+    import imageio_ffmpeg
+
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise EngineError(f"no ffmpeg found: {exc}") from None
+
+
+def load_pydub() -> Any:
+    """pydub, told where ffmpeg is (it warns on import when none is on PATH; we bring our own)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Couldn't find ffmpeg"
+        warnings.simplefilter("ignore", DeprecationWarning)  # audioop, on 3.12
+        import pydub
+        import pydub.silence
+
+    pydub.AudioSegment.converter = ffmpeg_exe()
+    return pydub
+
+
+def assemble(clips_and_pauses: Iterable[tuple[Clip, int]]) -> ChapterPcm:
+    """Trim each clip's edge silence, then lay clips end to end, each followed by its pause."""
+    pydub = load_pydub()
+    AudioSegment = pydub.AudioSegment  # noqa: N806 - pydub's class
+    detect_leading_silence = pydub.silence.detect_leading_silence
+
+    parts: list[bytes] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    rate = 0
+    for clip, pause_ms in clips_and_pauses:
+        if rate and clip.sample_rate != rate:
+            raise EngineError("the engine changed its sample rate in the middle of a chapter")
+        rate = clip.sample_rate
+        segment = AudioSegment(clip.samples, sample_width=2, frame_rate=rate, channels=1)
+        lead = max(0, detect_leading_silence(segment, SILENCE_DBFS) - EDGE_MARGIN_MS)
+        tail = max(0, detect_leading_silence(segment.reverse(), SILENCE_DBFS) - EDGE_MARGIN_MS)
+        spoken = segment[lead : max(lead, len(segment) - tail)]
+        pause = AudioSegment.silent(duration=pause_ms, frame_rate=rate)
+        spans.append((position, position + int(spoken.frame_count())))
+        parts += [spoken.raw_data, pause.raw_data]
+        position += int(spoken.frame_count()) + int(pause.frame_count())
+    return ChapterPcm(samples=b"".join(parts), sample_rate=rate, spans=tuple(spans))
+
+
+def encode_mp3(pcm: ChapterPcm, fmt: AudioFormat) -> bytes:
+    """MPEG-1 Layer III CBR frames, with no ID3 tag and no Xing/Info frame, so parts can be joined."""
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-f", "s16le", "-ar", str(pcm.sample_rate), "-ac", "1", "-i", "pipe:0",
+    ]
+    if fmt.gain_db:
+        command += ["-af", f"volume={fmt.gain_db}dB"]
+    command += [
+        "-ar", str(fmt.sample_rate), "-ac", "1",
+        "-c:a", "libmp3lame", "-b:a", f"{fmt.bitrate_kbps}k",
+        "-write_xing", "0", "-id3v2_version", "0", "-fflags", "+bitexact",
+        "-f", "mp3", "pipe:1",
+    ]  # fmt: skip
+    done = subprocess.run(command, input=pcm.samples, capture_output=True, check=False)
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        raise EngineError(f"ffmpeg could not encode MP3: {reason[-1] if reason else 'no reason given'}")
+    return done.stdout
+
+
+_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_SAMPLE_RATES = (44100, 48000, 32000)
+
+
+def count_frames(data: bytes) -> int:
+    """Frames in a run of MPEG-1 Layer III frames; ValueError if anything else is in it."""
+    frames = 0
+    offset = 0
+    end = len(data)
+    while offset < end:
+        if end - offset < 4:
+            raise ValueError(f"truncated MP3 frame header at byte {offset}")
+        b1, b2 = data[offset + 1], data[offset + 2]
+        if data[offset] != 0xFF or (b1 & 0xFE) != 0xFA:
+            raise ValueError(f"no MPEG-1 Layer III frame at byte {offset}")
+        bitrate_index, rate_index, padding = b2 >> 4, (b2 >> 2) & 3, (b2 >> 1) & 1
+        if bitrate_index in (0, 15) or rate_index == 3:
+            raise ValueError(f"bad MP3 frame header at byte {offset}")
+        size = 144000 * _BITRATES_KBPS[bitrate_index] // _SAMPLE_RATES[rate_index] + padding
+        if offset + size > end:
+            raise ValueError(f"truncated MP3 frame at byte {offset}")
+        offset += size
+        frames += 1
+    return frames
+
+
+def frames_to_ms(frames: int, sample_rate: int) -> int:
+    """Where a frame boundary falls, in whole milliseconds."""
+    return round(frames * SAMPLES_PER_FRAME * 1000 / sample_rate)

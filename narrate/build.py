@@ -1,0 +1,301 @@
+"""The build: plan each episode's chapters, make the ones the cache lacks (in parallel worker
+processes), then join the encoded chapters into each episode's MP3 with its tags and marks."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from narrate.audio import AudioFormat, frames_to_ms
+from narrate.cache import CachedChapter, ChapterCache, chapter_key, write_atomic
+from narrate.chapters import Chapter, Outline, split_chapters
+from narrate.engines import VoiceSettings, check_settings, engine_kind
+from narrate.errors import InputError, OutputError
+from narrate.render import ChapterJob
+from narrate.script import Script, read_script
+from narrate.speech import Pauses, Sentence, chapter_sentences
+
+CACHE_FOLDER = ".narrate-cache"
+RECORDS_FOLDER = ".narrate"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: where to, with which voice and format, and what to remake."""
+
+    out_dir: Path = Path("audio_out")
+    cache_dir: Path | None = None
+    """None: `<out_dir>/.narrate-cache`."""
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    audio: AudioFormat = field(default_factory=AudioFormat)
+    pauses: Pauses = field(default_factory=Pauses)
+    jobs: int = 0
+    """Worker processes; 0: one per core."""
+    force: bool = False
+    remake: frozenset[int] = frozenset()
+    """Chapter numbers (from 1) to make again even if cached."""
+
+
+@dataclass(frozen=True)
+class ChapterReport:
+    index: int
+    title: str
+    start_ms: int
+    end_ms: int
+    synthesized: bool
+
+
+@dataclass(frozen=True)
+class EpisodeReport:
+    script: Path
+    output: Path
+    duration_ms: int
+    chapters: tuple[ChapterReport, ...]
+    written: bool
+    """False when the output was already up to date and nothing was made or written."""
+
+    @property
+    def synthesized(self) -> int:
+        return sum(chapter.synthesized for chapter in self.chapters)
+
+
+@dataclass(frozen=True)
+class PlannedChapter:
+    chapter: Chapter
+    sentences: tuple[Sentence, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class PlannedEpisode:
+    script: Script
+    outline: Outline
+    output: Path
+    chapters: tuple[PlannedChapter, ...]
+
+
+Progress = Callable[[int, int], None]
+Warn = Callable[[str], None]
+
+
+def build(
+    paths: Sequence[Path],
+    options: BuildOptions,
+    on_progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> list[EpisodeReport]:
+    """Build one MP3 per essay in `options.out_dir`; return what was made."""
+    warn = warn or (lambda message: None)
+    scripts = [read_script(path) for path in paths]
+    for script in scripts:
+        for message in script.warnings:
+            warn(message)
+    _check_unique_stems(scripts)
+    voice = check_settings(options.voice)
+    identity = engine_kind(voice.engine).identity(voice)
+    out_dir = prepare_out_dir(options.out_dir)
+    cache = ChapterCache(options.cache_dir or out_dir / CACHE_FOLDER)
+    episodes = [plan_episode(script, out_dir, identity, options) for script in scripts]
+
+    reports: dict[int, EpisodeReport] = {}
+    entries: dict[str, CachedChapter] = {}
+    made: set[str] = set()
+    jobs: dict[str, ChapterJob] = {}
+    for number, episode in enumerate(episodes):
+        forced = {c.key for c in episode.chapters if options.force or c.chapter.index in options.remake}
+        if not forced:
+            report = _unchanged_report(episode)
+            if report is not None:
+                reports[number] = report
+                continue
+        for planned in episode.chapters:
+            key = planned.key
+            if key in entries or key in jobs:
+                continue
+            entry, problem = (None, None) if key in forced else cache.lookup(key)
+            if problem:
+                warn(f"{episode.script.path}: cached audio of chapter {planned.chapter.index} "
+                     f"is damaged ({problem}); making it again")
+            if entry is not None:
+                entries[key] = entry
+            else:
+                jobs[key] = ChapterJob(
+                    key=key,
+                    utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),
+                    voice=voice,
+                    audio=options.audio,
+                    cache_root=cache.root,
+                )
+
+    from narrate.workers import run_jobs  # lazy: a no-op rebuild starts no workers
+
+    for entry in run_jobs(list(jobs.values()), options.jobs, on_progress):
+        entries[entry.key] = entry
+        made.add(entry.key)
+
+    for number, episode in enumerate(episodes):
+        if number not in reports:
+            chapter_entries = [entries[c.key] for c in episode.chapters]
+            reports[number] = write_episode(episode, chapter_entries, made)
+            cache.record_use(episode.output, [c.key for c in episode.chapters])
+    return [reports[number] for number in range(len(episodes))]
+
+
+def plan_episode(
+    script: Script, out_dir: Path, identity: dict[str, str], options: BuildOptions
+) -> PlannedEpisode:
+    outline = split_chapters(script)
+    planned = []
+    for chapter in outline.chapters:
+        sentences = chapter_sentences(chapter, options.pauses)
+        spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
+        planned.append(PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio)))
+    return PlannedEpisode(script, outline, out_dir / f"{script.stem}.mp3", tuple(planned))
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """Create the output folder if needed; refuse a file or a folder we cannot write."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: is a file; --out must be a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{out_dir}: the output folder is not writable")
+    return out_dir
+
+
+def write_episode(
+    episode: PlannedEpisode, entries: list[CachedChapter], made: set[str]
+) -> EpisodeReport:
+    """Join the chapters' MP3 frames behind one ID3 tag, atomically, and record the result."""
+    from narrate.tags import ChapterMark, id3_tag  # lazy: mutagen only when writing
+
+    record = _read_record(episode.output)
+    first_built = record.get("first_built") or datetime.date.today().isoformat()
+    reports = []
+    position = 0
+    for planned, entry in zip(episode.chapters, entries, strict=True):
+        start = frames_to_ms(position, entry.sample_rate)
+        position += entry.frames
+        end = frames_to_ms(position, entry.sample_rate)
+        reports.append(
+            ChapterReport(planned.chapter.index, planned.chapter.title, start, end, entry.key in made)
+        )
+    marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
+    tag = id3_tag(episode_tags(episode, first_built), marks)
+
+    output = episode.output
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(tag)
+            for entry in entries:
+                with open(entry.path, "rb") as part:
+                    shutil.copyfileobj(part, handle, 1 << 20)
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{output}: cannot write the episode ({exc.strerror})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    report = EpisodeReport(episode.script.path, output, reports[-1].end_ms, tuple(reports), True)
+    stat = output.stat()
+    _write_record(
+        output,
+        {
+            "episode_key": _episode_key(episode),
+            "first_built": first_built,
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "duration_ms": report.duration_ms,
+            "chapters": [asdict(r) for r in reports],
+        },
+    )
+    return report
+
+
+def episode_tags(episode: PlannedEpisode, first_built: str):  # type: ignore[no-untyped-def]
+    from narrate.tags import EpisodeTags
+
+    meta = episode.script.meta
+    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
+    return EpisodeTags(
+        title=episode.outline.title,
+        artist=_meta_text(meta, "author"),
+        album=_meta_text(meta, "album") or _meta_text(meta, "podcast") or episode.outline.title,
+        date=_meta_text(meta, "date") or first_built,
+        genre=_meta_text(meta, "genre") or "Podcast",
+        comment=_meta_text(meta, "description") or _shorten(first_paragraph, 500),
+    )
+
+
+def _episode_key(episode: PlannedEpisode) -> str:
+    """Changes whenever anything that goes into the episode's file changes."""
+    payload = {
+        "chapters": [[c.key, c.chapter.title] for c in episode.chapters],
+        "title": episode.outline.title,
+        "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
+        "format": 1,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _unchanged_report(episode: PlannedEpisode) -> EpisodeReport | None:
+    """The last build's report, if its output is still there untouched and nothing changed."""
+    record = _read_record(episode.output)
+    if record.get("episode_key") != _episode_key(episode):
+        return None
+    try:
+        stat = episode.output.stat()
+    except OSError:
+        return None
+    if (stat.st_size, stat.st_mtime_ns) != (record.get("size"), record.get("mtime_ns")):
+        return None
+    chapters = tuple(ChapterReport(**{**c, "synthesized": False}) for c in record["chapters"])
+    return EpisodeReport(episode.script.path, episode.output, record["duration_ms"], chapters, False)
+
+
+def _record_path(output: Path) -> Path:
+    return output.parent / RECORDS_FOLDER / f"{output.stem}.json"
+
+
+def _read_record(output: Path) -> dict:
+    try:
+        record = json.loads(_record_path(output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _write_record(output: Path, record: dict) -> None:
+    path = _record_path(output)
+    path.parent.mkdir(exist_ok=True)
+    write_atomic(path, json.dumps(record, indent=1, ensure_ascii=False).encode())
+
+
+def _check_unique_stems(scripts: list[Script]) -> None:
+    seen: dict[str, Path] = {}
+    for script in scripts:
+        if script.stem in seen:
+            raise InputError(
+                f"{script.path} and {seen[script.stem]} would both be written as {script.stem}.mp3"
+            )
+        seen[script.stem] = script.path
+
+
+def _meta_text(meta: dict, key: str) -> str:
+    value = meta.get(key)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,248 @@
+"""The `narrate` command: parse options, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from narrate.errors import NarrateError
+
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+
+
+class _Group(click.Group):
+    """Turns every failure into one line on stderr and an exit code: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NarrateError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; finished chapters are kept and the next build resumes", EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, with a way to see more
+            if os.environ.get("NARRATE_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (NARRATE_DEBUG=1 shows more)", EXIT_INTERNAL)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"narrate: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="narrate")
+def cli() -> None:
+    """Turn essays into spoken, chaptered, podcast-ready episodes, offline."""
+
+
+def _script_paths(paths: tuple[str, ...]) -> list[Path]:
+    return [Path(p) for p in paths]
+
+
+@cli.command()
+@click.argument("script")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def chapters(script: str, as_json: bool) -> None:
+    """List the chapters SCRIPT will be split into.
+
+    Example: narrate chapters script/essay.txt
+    """
+    from narrate.chapters import split_chapters
+    from narrate.script import read_script
+
+    outline = split_chapters(read_script(Path(script)))
+    rows = [
+        {"index": c.index, "title": c.title, "words": c.words, "minutes": round(c.minutes, 1)}
+        for c in outline.chapters
+    ]
+    if as_json:
+        click.echo(json.dumps({"title": outline.title, "chapters": rows}, ensure_ascii=False))
+        return
+    click.echo(outline.title)
+    for row in rows:
+        click.echo(f"{row['index']:>3}  {row['title']}  ({row['words']} words, ~{row['minutes']} min)")
+
+
+@cli.command()
+@click.argument("scripts", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="audio_out", show_default=True, help="Output folder.")
+@click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
+@click.option("--rate", default=175, show_default=True, type=int, help="Words per minute (80-450).")
+@click.option("--bitrate", default=64, show_default=True, type=click.Choice(["48", "64", "96", "128"]),
+              help="MP3 bitrate in kbps.")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(min=0),
+              help="Chapters made at once. Default: one per core.")
+@click.option("--chapter", "remake", multiple=True, type=click.IntRange(min=1),
+              help="Make chapter N again even if cached (repeatable).")
+@click.option("--force", is_flag=True, help="Make every chapter again.")
+@click.option("--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def build(
+    scripts: tuple[str, ...], out_dir: str, voice: str | None, rate: int, bitrate: str, jobs: int,
+    remake: tuple[int, ...], force: bool, cache_dir: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Build SCRIPTS into chaptered MP3s in the output folder.
+
+    Only chapters whose text or settings changed since the last build are spoken again.
+
+    Example: narrate build script/essay.txt --out audio_out --rate 180
+    """
+    from narrate.audio import AudioFormat
+    from narrate.build import BuildOptions
+    from narrate.build import build as run_build
+    from narrate.engines import VoiceSettings
+
+    options = BuildOptions(
+        out_dir=Path(out_dir),
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        voice=VoiceSettings(voice=voice, rate=rate),
+        audio=AudioFormat(bitrate_kbps=int(bitrate)),
+        jobs=jobs,
+        force=force,
+        remake=frozenset(remake),
+    )
+    show_bar = not as_json and sys.stderr.isatty()
+    progress = _ProgressBar() if show_bar else None
+    reports = run_build(
+        _script_paths(scripts), options, on_progress=progress, warn=_warn
+    )
+    if progress:
+        progress.finish()
+    if as_json:
+        click.echo(json.dumps({"episodes": [_episode_json(r) for r in reports]}, ensure_ascii=False))
+        return
+    for report in reports:
+        reused = len(report.chapters) - report.synthesized
+        if not report.written:
+            click.echo(f"{report.output}: up to date, nothing was made")
+            continue
+        click.echo(
+            f"{report.output}: {len(report.chapters)} chapters, {_clock(report.duration_ms)}; "
+            f"{report.synthesized} made, {reused} reused from the cache"
+        )
+
+
+def _episode_json(report: Any) -> dict[str, Any]:
+    return {
+        "script": str(report.script),
+        "output": str(report.output),
+        "duration_ms": report.duration_ms,
+        "chapters": [
+            {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,
+             "synthesized": c.synthesized}
+            for c in report.chapters
+        ],
+    }  # fmt: skip
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def voices(as_json: bool) -> None:
+    """List the voices the speech engine offers.
+
+    Example: narrate voices | grep English
+    """
+    from narrate.engines import DEFAULT_ENGINE, engine_kind
+
+    found = engine_kind(DEFAULT_ENGINE).voices()
+    if as_json:
+        rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in found]
+        click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
+        return
+    for voice in found:
+        click.echo(f"{voice.id:<28} {voice.name:<36} {', '.join(voice.languages)}")
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or tidy the chapter cache."""
+
+
+def _cache_options(func: Any) -> Any:
+    func = click.option("--cache-dir", default=None, help="Default: OUT/.narrate-cache.")(func)
+    return click.option("--out", "out_dir", default="audio_out", show_default=True)(func)
+
+
+@cache.command("stats")
+@_cache_options
+@click.option("--json", "as_json", is_flag=True)
+def cache_stats(out_dir: str, cache_dir: str | None, as_json: bool) -> None:
+    """Entries, size, and how many the latest builds use.
+
+    Example: narrate cache stats --out audio_out
+    """
+    from narrate.maintenance import cache_stats as stats
+
+    result = stats(_cache_root(out_dir, cache_dir))
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(
+        f"{result['root']}: {result['entries']} chapters, {result['bytes'] / 1e6:.1f} MB; "
+        f"{result['in_use']} used by current builds, {result['unused']} unused"
+    )
+
+
+@cache.command("clean")
+@_cache_options
+def cache_clean(out_dir: str, cache_dir: str | None) -> None:
+    """Drop entries that no current build uses, and leftovers of killed builds.
+
+    Example: narrate cache clean --out audio_out
+    """
+    from narrate.maintenance import clean_cache
+
+    removed, freed = clean_cache(_cache_root(out_dir, cache_dir))
+    click.echo(f"removed {removed} entries, freed {freed / 1e6:.1f} MB")
+
+
+def _cache_root(out_dir: str, cache_dir: str | None) -> Path:
+    from narrate.build import CACHE_FOLDER
+
+    return Path(cache_dir) if cache_dir else Path(out_dir) / CACHE_FOLDER
+
+
+def _warn(message: str) -> None:
+    click.echo(f"narrate: warning: {message}", err=True)
+
+
+def _clock(ms: int) -> str:
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class _ProgressBar:
+    """Chapters done / total and time elapsed, redrawn in place on stderr."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        elapsed = round(time.monotonic() - self._start)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}")
+        sys.stderr.flush()
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            sys.stderr.write("\n")
+
+
+def main() -> None:
+    cli(prog_name="narrate")

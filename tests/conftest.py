@@ -1,0 +1,68 @@
+"""Shared helpers: run the real CLI, and read results back with readers narrate does not use."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+
+def run_narrate(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a real process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "narrate", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def build_json(*args: str, cwd: Path | None = None) -> dict:
+    done = run_narrate("build", *args, "--json", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # fails if anything but the JSON object reached stdout
+
+
+def ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def ffmpeg_chapters(path: Path) -> list[tuple[int, int, str]]:
+    """(start_ms, end_ms, title) of each chapter as ffmpeg's demuxer reads them, in its order."""
+    meta = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    chapters = []
+    for block in meta.split("[CHAPTER]")[1:]:
+        fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
+        num, den = (int(x) for x in fields["TIMEBASE"].split("/"))
+        to_ms = lambda value: round(int(value) * num * 1000 / den)  # noqa: E731
+        chapters.append((to_ms(fields["START"]), to_ms(fields["END"]), fields.get("title", "")))
+    return chapters
+
+
+def decoded_samples(path: Path, rate: int = 44100) -> int:
+    """How many samples ffmpeg decodes from the file."""
+    pcm = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return len(pcm) // 2
+
+
+def copy_data(name: str, folder: Path) -> Path:
+    target = folder / name
+    shutil.copy(DATA / name, target)
+    return target
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return lambda name: copy_data(name, tmp_path)

@@ -1,0 +1,184 @@
+"""The pyttsx3 adapter: its known failures, provoked with a fake driver, and the real engine."""
+
+from __future__ import annotations
+
+import array
+import re
+import wave
+from pathlib import Path
+
+import pytest
+
+from narrate.engines import Clip, VoiceSettings, check_settings
+from narrate.engines import pyttsx3 as adapter
+from narrate.errors import EngineError
+
+RATE = 175
+
+
+def _fake_audio(text: str) -> bytes:
+    """Samples that spell the text out (so a test can tell whose words a file holds), padded with
+    a tone to the length the text takes to say."""
+    header = [len(text)] + [ord(ch) for ch in text]
+    length = int(len(text.split()) * 60 / RATE * 22050)
+    return array.array("h", header + [1000] * max(0, length - len(header))).tobytes()
+
+
+def _spoken_text(clip: Clip) -> str:
+    samples = array.array("h", clip.samples)
+    return "".join(chr(x) for x in samples[1 : 1 + samples[0]])
+
+
+class FakeDriver:
+    """Behaves as pyttsx3 2.99 does on Linux when it fails: the first call in a process writes
+    nothing and keeps its text pending, the next call writes that earlier text into the later
+    file; chosen calls write an empty WAV; every save prints on stdout."""
+
+    calls_in_process = 0
+
+    def __init__(self, empty_on: set[int] | None = None, stale_on: set[int] | None = None) -> None:
+        self.stale_on = stale_on or set()
+        self.last_said: str | None = None
+        self.pending: str | None = None
+        self.text: str | None = None
+        self.path: str | None = None
+        self.empty_on = empty_on or set()
+
+        self.on_word: list = []
+
+    def setProperty(self, name: str, value: object) -> None:  # noqa: N802 - pyttsx3's API
+        pass
+
+    def connect(self, topic: str, callback) -> None:  # type: ignore[no-untyped-def]
+        if topic == "started-word":
+            self.on_word.append(callback)
+
+    def save_to_file(self, text: str, path: str) -> None:
+        self.text, self.path = text, path
+
+    def runAndWait(self) -> None:  # noqa: N802 - pyttsx3's API
+        FakeDriver.calls_in_process += 1
+        if FakeDriver.calls_in_process == 1:
+            self.pending = self.text
+            return
+        said = self.pending if self.pending is not None else self.text
+        if FakeDriver.calls_in_process in self.stale_on:
+            said = self.last_said
+        self.pending, self.last_said = None, said
+        data = b"" if FakeDriver.calls_in_process in self.empty_on else _fake_audio(said or "")
+        for match in re.finditer(r"\S+", said or ""):  # word events describe the text spoken
+            for callback in self.on_word:
+                callback(name=match.group(), location=match.start() + 1, length=len(match.group()))
+        with wave.open(self.path, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(22050)
+            out.writeframes(data)
+        print(f"Audio saved to {self.path}")
+
+
+@pytest.fixture
+def fresh_process() -> None:
+    FakeDriver.calls_in_process = 0
+
+
+def test_the_fake_reproduces_the_bug_when_used_naively(tmp_path: Path, fresh_process: None) -> None:
+    driver = FakeDriver()
+    driver.save_to_file("first words", str(tmp_path / "a.wav"))
+    driver.runAndWait()
+    driver.save_to_file("second words", str(tmp_path / "b.wav"))
+    driver.runAndWait()
+    assert not (tmp_path / "a.wav").exists()
+    assert _spoken_text(adapter.read_wav(tmp_path / "b.wav")) == "first words"
+
+
+def test_adapter_survives_lost_first_call_and_empty_files_without_mixing_texts(
+    fresh_process: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drivers: list[FakeDriver] = []
+
+    def new_driver() -> FakeDriver:
+        drivers.append(FakeDriver(empty_on={4}))
+        return drivers[-1]
+
+    speaker = adapter.Pyttsx3Speaker(VoiceSettings(rate=RATE), new_driver=new_driver)
+    texts = ["Chapter one has these words.", "Chapter two says something else entirely.", "Three."]
+    try:
+        assert [_spoken_text(speaker.synthesize(t)) for t in texts] == texts
+    finally:
+        speaker.close()
+    assert speaker.restarts == 2  # the lost first call, and the empty file
+    assert len(drivers) == 3
+    assert capsys.readouterr().out == ""  # "Audio saved to ..." never reaches stdout
+
+
+def test_adapter_gives_up_loudly_when_the_engine_never_writes(fresh_process: None) -> None:
+    class Mute(FakeDriver):
+        def runAndWait(self) -> None:  # noqa: N802
+            pass
+
+    with pytest.raises(EngineError, match="no usable audio"):
+        adapter.Pyttsx3Speaker(VoiceSettings(rate=RATE), new_driver=Mute)
+
+
+def test_a_clip_must_fit_its_text() -> None:
+    one_second = Clip(samples=array.array("h", [500] * 22050).tobytes(), sample_rate=22050)
+    assert adapter.fits_text(one_second, "three short words", 175)
+    assert not adapter.fits_text(one_second, " ".join(["word"] * 200), 175)
+    silence = Clip(samples=bytes(44100), sample_rate=22050)
+    assert not adapter.fits_text(silence, "three short words", 175)
+
+
+def test_real_engine_speaks_with_a_plausible_length_and_keeps_stdout_clean(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    speaker = adapter.open(check_settings(VoiceSettings()))
+    try:
+        short = speaker.synthesize("Hello there.")
+        long = speaker.synthesize("This is a considerably longer sentence, with many more words in it.")
+    finally:
+        speaker.close()
+    assert short.sample_rate == 22050
+    assert 0.4 < short.duration_s < long.duration_s < 8
+    assert capfd.readouterr().out == ""
+
+
+def test_voices_and_settings_are_validated() -> None:
+    voices = {v.id: v for v in adapter.voices()}
+    assert "gmw/en-us" in voices and voices["gmw/en-us"].languages
+    with pytest.raises(EngineError, match="unknown voice"):
+        check_settings(VoiceSettings(voice="no-such-voice"))
+    with pytest.raises(EngineError, match="out of range"):
+        check_settings(VoiceSettings(rate=1000))
+    assert check_settings(VoiceSettings(voice="gmw/en")).voice == "gmw/en"
+
+
+def test_audio_of_another_text_of_the_same_length_is_caught_by_its_word_events(
+    fresh_process: None,
+) -> None:
+    FakeDriver.calls_in_process = 1  # past the lost first call
+    speaker = adapter.Pyttsx3Speaker(
+        VoiceSettings(rate=RATE), new_driver=lambda: FakeDriver(stale_on={4}), check_words=True
+    )
+    texts = ["Salt comes from the sea.", "Iron comes from the hills."]  # equal length and words
+    try:
+        assert [_spoken_text(speaker.synthesize(t)) for t in texts] == texts
+    finally:
+        speaker.close()
+    assert speaker.restarts == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "ok"),
+    [
+        ([(1, 7), (9, 1), (13, 10)], "Chapter 1 — Beginnings", True),
+        ([(1, 5)], "Chapter 1 — Beginnings", False),  # "Ready." spoken instead
+        ([(1, 4), (6, 1), (8, 5), (14, 1)], "Fish & Chips 🐟", True),
+        ([(1, 4), (6, 4), (11, 2), (14, 9)], "Go.", False),  # a longer text's events
+        ([(1, 2), (4, 1)], "At 5 p.m.", False),
+        ([(1, 2), (4, 1), (6, 1)], "At 5 p.m.", True),
+        ([], "Words here.", False),
+    ],
+)
+def test_words_match(words: list[tuple[int, int]], text: str, ok: bool) -> None:
+    assert adapter.words_match(words, text) is ok
