@@ -167,9 +167,32 @@ def prepare_out_dir(out_dir: Path) -> Path:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise OutputError(f"{out_dir}: the output folder is not writable")
+    probe = out_dir / f".narrate-write-test.{os.getpid()}.tmp"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: the output folder is not writable ({exc.strerror})") from None
+    remove_stale_temporaries(out_dir)
     return out_dir
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete `.<name>.<pid>.tmp` files left by builds that were killed (their pid is gone)."""
+    for path in folder.glob(".*.tmp"):
+        pid = path.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_episode(

@@ -29,6 +29,9 @@ class _Group(click.Group):
             _fail("interrupted; finished chapters are kept and the next build resumes", EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except OSError as exc:  # a full disk, a vanished folder: the file and the reason
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}", 1)
         except Exception as exc:  # a bug: still one line, with a way to see more
             if os.environ.get("NARRATE_DEBUG"):
                 raise

@@ -41,15 +41,23 @@ class Sentence:
 
 def chapter_sentences(chapter: Chapter, pauses: Pauses) -> tuple[Sentence, ...]:
     """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence."""
-    sentences = [_sentence(chapter.title, pauses.title_ms, heading=True)]
+    title = _sentence(chapter.title, pauses.title_ms, heading=True)
+    if not is_speakable(title.spoken):  # a title such as ".." or "* * *"
+        title = Sentence(chapter.title, f"Chapter {chapter.index}", pauses.title_ms)
+    sentences = [title]
     for paragraph in chapter.paragraphs:
-        parts = split_sentences(paragraph)
+        parts = [part for part in split_sentences(paragraph) if is_speakable(part)]
         for position, part in enumerate(parts):
             last = position == len(parts) - 1
             sentences.append(_sentence(part, pauses.paragraph_ms if last else pauses.sentence_ms))
     last = sentences[-1]
     sentences[-1] = Sentence(last.written, last.spoken, pauses.chapter_ms)
     return tuple(sentences)
+
+
+def is_speakable(text: str) -> bool:
+    """Text with a letter or digit in it: anything else the engine would meet with silence."""
+    return any(ch.isalnum() for ch in text)
 
 
 def _sentence(written: str, pause_ms: int, heading: bool = False) -> Sentence:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,8 @@ def ffmpeg_chapters(path: Path) -> list[tuple[int, int, str]]:
         fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
         num, den = (int(x) for x in fields["TIMEBASE"].split("/"))
         to_ms = lambda value: round(int(value) * num * 1000 / den)  # noqa: E731
-        chapters.append((to_ms(fields["START"]), to_ms(fields["END"]), fields.get("title", "")))
+        title = re.sub(r"\\(.)", r"\1", fields.get("title", ""))  # ffmetadata escapes \ = ; #
+        chapters.append((to_ms(fields["START"]), to_ms(fields["END"]), title))
     return chapters
 
 
