@@ -5,6 +5,7 @@ pydub and ffmpeg live here only.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import warnings
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ class AudioFormat:
 
     sample_rate: int = 44100
     bitrate_kbps: int = 64
-    gain_db: float = 0.0
+    loudness_lufs: float = -16.0
+    """Integrated loudness as heard on two speakers (ITU-R BS.1770, measured dual-mono)."""
+    true_peak_db: float = -1.0
 
 
 @dataclass(frozen=True)
@@ -94,24 +97,59 @@ def assemble(clips_and_pauses: Iterable[tuple[Clip, int]]) -> ChapterPcm:
 
 
 def encode_mp3(pcm: ChapterPcm, fmt: AudioFormat) -> bytes:
-    """MPEG-1 Layer III CBR frames, with no ID3 tag and no Xing/Info frame, so parts can be joined."""
+    """MPEG-1 Layer III CBR frames, with no ID3 tag and no Xing/Info frame, so parts can be joined.
+
+    Each chapter is brought to the loudness target on its own (a linear gain, then a limiter for
+    the peaks), so cached chapters stay valid and any mix of them lands on the target."""
+    loudness = measure_loudness(pcm)
+    gain = 0.0 if loudness is None else fmt.loudness_lufs - loudness
+    # The limiter works on samples, at the engine's rate (half the work of limiting at 44.1 kHz);
+    # the resampled, encoded signal's true peak was measured up to 0.2 dB above them.
+    ceiling = 10 ** ((fmt.true_peak_db - 0.5) / 20)
+    limiter = f"alimiter=limit={ceiling:.4f}:level=0:latency=1"
+    filters = f"volume={gain:.2f}dB,{limiter},aresample={fmt.sample_rate}"
     command = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-f", "s16le", "-ar", str(pcm.sample_rate), "-ac", "1", "-i", "pipe:0",
-    ]
-    if fmt.gain_db:
-        command += ["-af", f"volume={fmt.gain_db}dB"]
-    command += [
+        *_ffmpeg_pcm_input(pcm), "-af", filters,
         "-ar", str(fmt.sample_rate), "-ac", "1",
         "-c:a", "libmp3lame", "-b:a", f"{fmt.bitrate_kbps}k",
         "-write_xing", "0", "-id3v2_version", "0", "-fflags", "+bitexact",
         "-f", "mp3", "pipe:1",
     ]  # fmt: skip
-    done = subprocess.run(command, input=pcm.samples, capture_output=True, check=False)
+    return _run_ffmpeg(command, pcm.samples, "encode MP3").stdout
+
+
+def measure_loudness(pcm: ChapterPcm) -> float | None:
+    """Integrated loudness in LUFS, dual-mono (a mono file is heard on both speakers); None for
+    silence."""
+    command = [*_ffmpeg_pcm_input(pcm), "-af", "ebur128=dualmono=true", "-f", "null", "-"]
+    report = _run_ffmpeg(command, pcm.samples, "measure loudness", loglevel="info").stderr
+    found = _INTEGRATED.findall(report.decode(errors="replace"))
+    if not found:
+        raise EngineError("ffmpeg reported no loudness for a chapter")
+    value = float(found[-1])
+    return value if value > _SILENCE_LUFS else None
+
+
+_INTEGRATED = re.compile(r"\bI:\s+(-?[\d.]+|-inf) LUFS")
+_SILENCE_LUFS = -69.0
+
+
+def _ffmpeg_pcm_input(pcm: ChapterPcm) -> list[str]:
+    return [
+        ffmpeg_exe(), "-hide_banner", "-nostdin",
+        "-f", "s16le", "-ar", str(pcm.sample_rate), "-ac", "1", "-i", "pipe:0",
+    ]  # fmt: skip
+
+
+def _run_ffmpeg(
+    command: list[str], data: bytes, what: str, loglevel: str = "error"
+) -> subprocess.CompletedProcess[bytes]:
+    command = [command[0], "-loglevel", loglevel, *command[1:]]
+    done = subprocess.run(command, input=data, capture_output=True, check=False)
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
-        raise EngineError(f"ffmpeg could not encode MP3: {reason[-1] if reason else 'no reason given'}")
-    return done.stdout
+        raise EngineError(f"ffmpeg could not {what}: {reason[-1] if reason else 'no reason given'}")
+    return done
 
 
 _BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)

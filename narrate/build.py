@@ -108,7 +108,9 @@ def build(
     made: set[str] = set()
     jobs: dict[str, ChapterJob] = {}
     for number, episode in enumerate(episodes):
-        forced = {c.key for c in episode.chapters if options.force or c.chapter.index in options.remake}
+        forced = {
+            c.key for c in episode.chapters if options.force or c.chapter.index in options.remake
+        }
         if not forced:
             report = _unchanged_report(episode)
             if report is not None:
@@ -120,8 +122,10 @@ def build(
                 continue
             entry, problem = (None, None) if key in forced else cache.lookup(key)
             if problem:
-                warn(f"{episode.script.path}: cached audio of chapter {planned.chapter.index} "
-                     f"is damaged ({problem}); making it again")
+                warn(
+                    f"{episode.script.path}: cached audio of chapter {planned.chapter.index} "
+                    f"is damaged ({problem}); making it again"
+                )
             if entry is not None:
                 entries[key] = entry
             else:
@@ -155,7 +159,9 @@ def plan_episode(
     for chapter in outline.chapters:
         sentences = chapter_sentences(chapter, options.pauses)
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
-        planned.append(PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio)))
+        planned.append(
+            PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio))
+        )
     return PlannedEpisode(script, outline, out_dir / f"{script.stem}.mp3", tuple(planned))
 
 
@@ -172,7 +178,9 @@ def prepare_out_dir(out_dir: Path) -> Path:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"{out_dir}: the output folder is not writable ({exc.strerror})") from None
+        raise OutputError(
+            f"{out_dir}: the output folder is not writable ({exc.strerror})"
+        ) from None
     remove_stale_temporaries(out_dir)
     return out_dir
 
@@ -210,7 +218,9 @@ def write_episode(
         position += entry.frames
         end = frames_to_ms(position, entry.sample_rate)
         reports.append(
-            ChapterReport(planned.chapter.index, planned.chapter.title, start, end, entry.key in made)
+            ChapterReport(
+                planned.chapter.index, planned.chapter.title, start, end, entry.key in made
+            )
         )
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     tag = id3_tag(episode_tags(episode, first_built), marks)
@@ -284,7 +294,9 @@ def _unchanged_report(episode: PlannedEpisode) -> EpisodeReport | None:
     if (stat.st_size, stat.st_mtime_ns) != (record.get("size"), record.get("mtime_ns")):
         return None
     chapters = tuple(ChapterReport(**{**c, "synthesized": False}) for c in record["chapters"])
-    return EpisodeReport(episode.script.path, episode.output, record["duration_ms"], chapters, False)
+    return EpisodeReport(
+        episode.script.path, episode.output, record["duration_ms"], chapters, False
+    )
 
 
 def _record_path(output: Path) -> Path:

@@ -132,7 +132,11 @@ class ChapterCache:
     def stray_files(self) -> list[Path]:
         """Temporary files left by killed builds and audio with no metadata."""
         stray = list((self.root / "chapters").glob("??/.*.tmp"))
-        stray += [p for p in (self.root / "chapters").glob("??/*.mp3") if not p.with_suffix(".json").exists()]
+        stray += [
+            p
+            for p in (self.root / "chapters").glob("??/*.mp3")
+            if not p.with_suffix(".json").exists()
+        ]
         return stray
 
     def record_use(self, output: Path, keys: list[str]) -> None:

@@ -26,7 +26,10 @@ class _Group(click.Group):
         except NarrateError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail("interrupted; finished chapters are kept and the next build resumes", EXIT_INTERRUPTED)
+            _fail(
+                "interrupted; finished chapters are kept and the next build resumes",
+                EXIT_INTERRUPTED,
+            )
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except OSError as exc:  # a full disk, a vanished folder: the file and the reason
@@ -35,7 +38,10 @@ class _Group(click.Group):
         except Exception as exc:  # a bug: still one line, with a way to see more
             if os.environ.get("NARRATE_DEBUG"):
                 raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (NARRATE_DEBUG=1 shows more)", EXIT_INTERNAL)
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc} (NARRATE_DEBUG=1 shows more)",
+                EXIT_INTERNAL,
+            )
 
 
 def _fail(message: str, code: int) -> None:
@@ -74,7 +80,9 @@ def chapters(script: str, as_json: bool) -> None:
         return
     click.echo(outline.title)
     for row in rows:
-        click.echo(f"{row['index']:>3}  {row['title']}  ({row['words']} words, ~{row['minutes']} min)")
+        click.echo(
+            f"{row['index']:>3}  {row['title']}  ({row['words']} words, ~{row['minutes']} min)"
+        )
 
 
 @cli.command()
@@ -82,14 +90,31 @@ def chapters(script: str, as_json: bool) -> None:
 @click.option("--out", "out_dir", default="audio_out", show_default=True, help="Output folder.")
 @click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
 @click.option("--rate", default=175, show_default=True, type=int, help="Words per minute (80-450).")
-@click.option("--bitrate", default=64, show_default=True, type=click.Choice(["48", "64", "96", "128"]),
-              help="MP3 bitrate in kbps.")
-@click.option("--jobs", "-j", default=0, type=click.IntRange(min=0),
-              help="Chapters made at once. Default: one per core.")
-@click.option("--chapter", "remake", multiple=True, type=click.IntRange(min=1),
-              help="Make chapter N again even if cached (repeatable).")
+@click.option(
+    "--bitrate",
+    default=64,
+    show_default=True,
+    type=click.Choice(["48", "64", "96", "128"]),
+    help="MP3 bitrate in kbps.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Chapters made at once. Default: one per core.",
+)
+@click.option(
+    "--chapter",
+    "remake",
+    multiple=True,
+    type=click.IntRange(min=1),
+    help="Make chapter N again even if cached (repeatable).",
+)
 @click.option("--force", is_flag=True, help="Make every chapter again.")
-@click.option("--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache.")
+@click.option(
+    "--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(
     scripts: tuple[str, ...], out_dir: str, voice: str | None, rate: int, bitrate: str, jobs: int,
@@ -117,13 +142,13 @@ def build(
     )
     show_bar = not as_json and sys.stderr.isatty()
     progress = _ProgressBar() if show_bar else None
-    reports = run_build(
-        _script_paths(scripts), options, on_progress=progress, warn=_warn
-    )
+    reports = run_build(_script_paths(scripts), options, on_progress=progress, warn=_warn)
     if progress:
         progress.finish()
     if as_json:
-        click.echo(json.dumps({"episodes": [_episode_json(r) for r in reports]}, ensure_ascii=False))
+        click.echo(
+            json.dumps({"episodes": [_episode_json(r) for r in reports]}, ensure_ascii=False)
+        )
         return
     for report in reports:
         reused = len(report.chapters) - report.synthesized
@@ -238,7 +263,9 @@ class _ProgressBar:
         filled = width * done // max(total, 1)
         elapsed = round(time.monotonic() - self._start)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}")
+        sys.stderr.write(
+            f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}"
+        )
         sys.stderr.flush()
         self._drawn = True
 

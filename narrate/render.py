@@ -43,7 +43,9 @@ def render_chapter(job: ChapterJob) -> CachedChapter:
     mp3 = encode_mp3(pcm, job.audio)
 
     def to_ms(sample: int) -> int:
-        return round((sample / pcm.sample_rate + CODEC_DELAY_SAMPLES / job.audio.sample_rate) * 1000)
+        return round(
+            (sample / pcm.sample_rate + CODEC_DELAY_SAMPLES / job.audio.sample_rate) * 1000
+        )
 
     spans_ms = tuple((to_ms(first), to_ms(end)) for first, end in pcm.spans)
     return ChapterCache(job.cache_root).store(job.key, mp3, job.audio.sample_rate, spans_ms)

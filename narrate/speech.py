@@ -13,8 +13,12 @@ from narrate.normalize import normalize
 MAX_UTTERANCE_CHARS = 300
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr prof rev gen col capt lt sgt mt ft vs etc e.g i.e cf al fig no vol "
-    "pp ch jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp approx".split()
+    [
+        "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "rev", "gen", "col", "capt", "lt", "sgt",
+        "mt", "ft", "vs", "etc", "e.g", "i.e", "cf", "al", "fig", "no", "vol", "pp", "ch", "jan",
+        "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd",
+        "co", "corp", "approx"
+    ]
 )
 # A sentence ends at . ! ? or … (and any closing quotes or brackets) before a capital or digit.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý])")
@@ -61,7 +65,9 @@ def is_speakable(text: str) -> bool:
 
 
 def _sentence(written: str, pause_ms: int, heading: bool = False) -> Sentence:
-    return Sentence(written=written, spoken=normalize(written, heading=heading), pause_after_ms=pause_ms)
+    return Sentence(
+        written=written, spoken=normalize(written, heading=heading), pause_after_ms=pause_ms
+    )
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -84,7 +90,7 @@ def _is_abbreviation(word: str) -> bool:
 
 
 def _cut_long(text: str) -> list[str]:
-    """Cut at the last clause mark, else the last space, before the limit; hard-cut as a last resort."""
+    """Cut at the last clause mark, else the last space, before the limit; else hard-cut."""
     parts: list[str] = []
     while len(text) > MAX_UTTERANCE_CHARS:
         window = text[:MAX_UTTERANCE_CHARS]

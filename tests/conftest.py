@@ -44,9 +44,9 @@ def ffmpeg_chapters(path: Path) -> list[tuple[int, int, str]]:
     for block in meta.split("[CHAPTER]")[1:]:
         fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
         num, den = (int(x) for x in fields["TIMEBASE"].split("/"))
-        to_ms = lambda value: round(int(value) * num * 1000 / den)  # noqa: E731
+        start, end = (round(int(fields[k]) * num * 1000 / den) for k in ("START", "END"))
         title = re.sub(r"\\(.)", r"\1", fields.get("title", ""))  # ffmetadata escapes \ = ; #
-        chapters.append((to_ms(fields["START"]), to_ms(fields["END"]), title))
+        chapters.append((start, end, title))
     return chapters
 
 

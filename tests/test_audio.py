@@ -43,7 +43,9 @@ def test_encoded_chapter_is_cbr_mpeg1_frames_whose_sound_lands_where_the_marks_s
 
 
 def test_joined_chapters_decode_to_the_sum_of_their_frames() -> None:
-    parts = [encode_mp3(ChapterPcm(_burst_at(0.2, t), 22050, ()), AudioFormat()) for t in (0.5, 1.3)]
+    parts = [
+        encode_mp3(ChapterPcm(_burst_at(0.2, t), 22050, ()), AudioFormat()) for t in (0.5, 1.3)
+    ]
     joined = b"".join(parts)
     decoded = _decode(joined)
     assert len(decoded) == sum(count_frames(p) for p in parts) * SAMPLES_PER_FRAME

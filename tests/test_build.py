@@ -21,7 +21,14 @@ from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.render import ChapterJob
 from narrate.script import read_script
 from narrate.workers import run_jobs
-from tests.conftest import DATA, build_json, copy_data, decoded_samples, ffmpeg_chapters, run_narrate
+from tests.conftest import (
+    DATA,
+    build_json,
+    copy_data,
+    decoded_samples,
+    ffmpeg_chapters,
+    run_narrate,
+)
 
 
 def _digest(path: Path) -> str:
@@ -31,7 +38,9 @@ def _digest(path: Path) -> str:
 def _audio_digest(path: Path) -> str:
     """The MP3 frames without the tag: the audio samples as encoded."""
     data = path.read_bytes()
-    tag_size = 10 + int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big") if data[:3] == b"ID3" else 0
+    tag_size = (
+        10 + int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big") if data[:3] == b"ID3" else 0
+    )
     # 7-bit "syncsafe" size: recompute properly
     size = 0
     for b in data[6:10]:
@@ -67,7 +76,9 @@ def test_build_writes_a_chaptered_mp3_that_ffmpeg_and_eyed3_read(built: tuple[Pa
     assert all(a[1] == b[0] for a, b in zip(marks, marks[1:], strict=False))  # contiguous
     audio_ms = decoded_samples(output) * 1000 / 44100
     assert abs(marks[-1][1] - audio_ms) <= 50
-    assert [(m[0], m[1]) for m in marks] == [(c["start_ms"], c["end_ms"]) for c in episode["chapters"]]
+    assert [(m[0], m[1]) for m in marks] == [
+        (c["start_ms"], c["end_ms"]) for c in episode["chapters"]
+    ]
     assert episode["duration_ms"] == marks[-1][1]
 
     tag = eyed3.load(output).tag
@@ -82,13 +93,17 @@ def test_build_writes_a_chaptered_mp3_that_ffmpeg_and_eyed3_read(built: tuple[Pa
     assert info.mp3_header.version == 1.0 and info.mp3_header.layer == 3
 
 
-def test_each_chapter_is_its_own_text_spoken_alone(built: tuple[Path, dict], tmp_path: Path) -> None:
+def test_each_chapter_is_its_own_text_spoken_alone(
+    built: tuple[Path, dict], tmp_path: Path
+) -> None:
     """espeak-ng is deterministic in a fresh process: a chapter made on its own must give the same
     samples as in the build. A chapter carrying another's words (pyttsx3's stale-file bug) could not."""
     folder, _ = built
     voice = check_settings(VoiceSettings())
     identity = engine_kind(voice.engine).identity(voice)
-    episode = plan_episode(read_script(folder / "heading-styles.txt"), folder / "out", identity, BuildOptions())
+    episode = plan_episode(
+        read_script(folder / "heading-styles.txt"), folder / "out", identity, BuildOptions()
+    )
     build_cache = ChapterCache(folder / "out" / ".narrate-cache")
     digests = []
     for planned in reversed(episode.chapters):  # another order than the build's
@@ -124,12 +139,18 @@ def test_editing_one_paragraph_remakes_only_its_chapter(tmp_path: Path) -> None:
     script = copy_data("heading-styles.txt", tmp_path)
     out = str(tmp_path / "out")
     first = build_json(str(script), "--out", out)["episodes"][0]
-    script.write_text(script.read_text().replace("Every story starts somewhere.", "Every story starts at the start."))
+    script.write_text(
+        script.read_text().replace(
+            "Every story starts somewhere.", "Every story starts at the start."
+        )
+    )
     second = build_json(str(script), "--out", out)["episodes"][0]
     made = [c["title"] for c in second["chapters"] if c["synthesized"]]
     assert made == ["Chapter 1 — Beginnings"]
     marks = ffmpeg_chapters(Path(second["output"]))
-    assert [(m[0], m[1]) for m in marks] == [(c["start_ms"], c["end_ms"]) for c in second["chapters"]]
+    assert [(m[0], m[1]) for m in marks] == [
+        (c["start_ms"], c["end_ms"]) for c in second["chapters"]
+    ]
     assert all(a[1] == b[0] for a, b in zip(marks, marks[1:], strict=False))
     assert abs(marks[-1][1] - decoded_samples(Path(second["output"])) * 1000 / 44100) <= 50
     assert second["chapters"][3]["end_ms"] - second["chapters"][3]["start_ms"] > (
@@ -137,7 +158,11 @@ def test_editing_one_paragraph_remakes_only_its_chapter(tmp_path: Path) -> None:
     )
     # chapters before the edit keep their marks exactly
     assert second["chapters"][:4] == [
-        {**c, "end_ms": c["end_ms"] if i < 3 else second["chapters"][3]["end_ms"], "synthesized": i == 3}
+        {
+            **c,
+            "end_ms": c["end_ms"] if i < 3 else second["chapters"][3]["end_ms"],
+            "synthesized": i == 3,
+        }
         for i, c in enumerate(first["chapters"][:4])
     ]
     # --chapter remakes a chosen chapter; --force remakes all
@@ -202,7 +227,9 @@ def test_a_build_killed_midway_resumes_to_the_same_samples(tmp_path: Path) -> No
     resumed = build_json(str(script), "--out", str(out))["episodes"][0]
     reused = sum(not c["synthesized"] for c in resumed["chapters"])
     assert reused >= finished
-    assert resumed["chapters"] == [{**c, "synthesized": c["synthesized"]} for c in resumed["chapters"]]
+    assert resumed["chapters"] == [
+        {**c, "synthesized": c["synthesized"]} for c in resumed["chapters"]
+    ]
     assert [(c["start_ms"], c["end_ms"]) for c in resumed["chapters"]] == [
         (c["start_ms"], c["end_ms"]) for c in clean["chapters"]
     ]
@@ -226,7 +253,10 @@ def test_several_scripts_in_one_build(tmp_path: Path) -> None:
     a = copy_data("two-chapters.txt", tmp_path)
     b = copy_data("front-matter.md", tmp_path)
     result = build_json(str(a), str(b), "--out", str(tmp_path / "out"))
-    assert [Path(e["output"]).name for e in result["episodes"]] == ["two-chapters.mp3", "front-matter.mp3"]
+    assert [Path(e["output"]).name for e in result["episodes"]] == [
+        "two-chapters.mp3",
+        "front-matter.mp3",
+    ]
     assert all(Path(e["output"]).is_file() for e in result["episodes"])
 
 
@@ -244,3 +274,23 @@ def test_voices_command() -> None:
     assert done.returncode == 0
     ids = {v["id"] for v in json.loads(done.stdout)["voices"]}
     assert {"gmw/en-us", "gmw/en"} <= ids
+
+
+def test_loudness_is_on_target_as_heard_on_two_speakers(built: tuple[Path, dict]) -> None:
+    """−16 LUFS integrated (±1), measured dual-mono as the standards file asks, true peak ≤ −1 dBTP,
+    by ffmpeg's BS.1770 meter on the built file."""
+    import re
+    import subprocess
+
+    from tests.conftest import ffmpeg
+
+    _, result = built
+    report = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-nostats", "-i", result["episodes"][0]["output"],
+         "-af", "ebur128=dualmono=true:peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    integrated = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", report)[-1])
+    true_peak = float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", report)[-1])
+    assert -17.0 <= integrated <= -15.0
+    assert true_peak <= -1.0

@@ -20,7 +20,8 @@ def test_key_changes_with_everything_that_shapes_the_audio() -> None:
         chapter_key(SPOKEN, {**IDENTITY, "rate": "180"}, AudioFormat()),
         chapter_key(SPOKEN, {**IDENTITY, "pyttsx3": "3.0"}, AudioFormat()),
         chapter_key(SPOKEN, IDENTITY, AudioFormat(bitrate_kbps=96)),
-        chapter_key(SPOKEN, IDENTITY, AudioFormat(gain_db=2.0)),
+        chapter_key(SPOKEN, IDENTITY, AudioFormat(loudness_lufs=-19.0)),
+        chapter_key(SPOKEN, IDENTITY, AudioFormat(true_peak_db=-2.0)),
     ]
     assert len({base, *changed}) == len(changed) + 1
 

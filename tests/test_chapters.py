@@ -11,7 +11,9 @@ from tests.conftest import DATA
 
 
 def _plain(text: str, name: str = "essay.txt", meta: dict | None = None) -> Script:
-    return Script(path=Path(name), stem="essay", text=text, markdown=name.endswith(".md"), meta=meta or {})
+    return Script(
+        path=Path(name), stem="essay", text=text, markdown=name.endswith(".md"), meta=meta or {}
+    )
 
 
 def test_every_heading_style_makes_a_chapter_with_its_title_as_written() -> None:
@@ -27,7 +29,9 @@ def test_every_heading_style_makes_a_chapter_with_its_title_as_written() -> None
         "Fish & Chips 🐟",
     ]
     assert [c.index for c in outline.chapters] == list(range(1, 9))
-    assert outline.chapters[0].paragraphs == ("This opening has no heading. It sets the scene in 1995 — a year of rain.",)
+    assert outline.chapters[0].paragraphs == (
+        "This opening has no heading. It sets the scene in 1995 — a year of rain.",
+    )
     assert not outline.chapters[0].title_in_text
 
 
@@ -47,7 +51,9 @@ def test_sentences_are_not_headings(line: str) -> None:
 
 
 def test_the_opening_takes_the_episode_title_when_there_is_one() -> None:
-    outline = split_chapters(_plain("Opening words.\n\nThe Next Part\n\nMore words.", meta={"title": "My Episode"}))
+    outline = split_chapters(
+        _plain("Opening words.\n\nThe Next Part\n\nMore words.", meta={"title": "My Episode"})
+    )
     assert outline.title == "My Episode"
     assert outline.chapters[0].title == OPENING_TITLE
     assert outline.chapters[1].title == "The Next Part"
@@ -82,7 +88,9 @@ def test_headings_without_any_body_are_refused() -> None:
         split_chapters(_plain("First Heading\n\nSecond Heading\n"))
 
 
-_word = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Z", "C")), min_size=1, max_size=12)
+_word = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Z", "C")), min_size=1, max_size=12
+)
 _line = st.lists(_word, min_size=1, max_size=20).map(" ".join)
 
 

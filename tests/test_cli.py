@@ -35,7 +35,10 @@ def _leftovers(out: Path) -> list[str]:
         (b"", "is empty"),
         (b"   \n\n\t  \n", "is empty"),
         (bytes(range(256)) * 40, "not a text file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + os.urandom(2000), "not a text file"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + os.urandom(2000),
+            "not a text file",
+        ),
         (b"First Heading\n\nSecond Heading\n", "no text under"),
         (b"---\ntitle: [broken\n---\nSome text.\n", "front matter is not valid YAML"),
     ],
@@ -67,7 +70,11 @@ def test_random_bytes(tmp_path: Path) -> None:
     ],
 )
 def test_bad_arguments(tmp_path: Path, args: list[str], phrase: str) -> None:
-    done = run_narrate(*args, "--out", str(tmp_path / "out")) if args[0] == "build" else run_narrate(*args)
+    done = (
+        run_narrate(*args, "--out", str(tmp_path / "out"))
+        if args[0] == "build"
+        else run_narrate(*args)
+    )
     _assert_one_line_failure(done, phrase)
     assert _leftovers(tmp_path / "out") == []
 

@@ -71,7 +71,12 @@ class FakeDriver:
         data = b"" if FakeDriver.calls_in_process in self.empty_on else _fake_audio(said or "")
         self.notify("started-utterance", name=None)
         for match in re.finditer(r"\S+", said or ""):  # word events describe the text spoken
-            self.notify("started-word", name=match.group(), location=match.start() + 1, length=len(match.group()))
+            self.notify(
+                "started-word",
+                name=match.group(),
+                location=match.start() + 1,
+                length=len(match.group()),
+            )
         with wave.open(self.path, "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
@@ -139,7 +144,9 @@ def test_real_engine_speaks_with_a_plausible_length_and_keeps_stdout_clean(
     speaker = adapter.open(check_settings(VoiceSettings()))
     try:
         short = speaker.synthesize("Hello there.")
-        long = speaker.synthesize("This is a considerably longer sentence, with many more words in it.")
+        long = speaker.synthesize(
+            "This is a considerably longer sentence, with many more words in it."
+        )
     finally:
         speaker.close()
     assert short.sample_rate == 22050

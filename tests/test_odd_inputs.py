@@ -12,7 +12,9 @@ from tests.conftest import build_json, ffmpeg_chapters, run_narrate
 
 def test_cp1252_text_builds_with_a_warning(tmp_path: Path) -> None:
     script = tmp_path / "old.txt"
-    script.write_bytes("Caf\u00e9 Days\n\nWe drank caf\u00e9 cr\u00e8me \u2014 twice.\n".encode("cp1252"))
+    script.write_bytes(
+        "Caf\u00e9 Days\n\nWe drank caf\u00e9 cr\u00e8me \u2014 twice.\n".encode("cp1252")
+    )
     done = run_narrate("build", str(script), "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "warning" in done.stderr and "Windows-1252" in done.stderr

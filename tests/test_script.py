@@ -32,7 +32,9 @@ def test_plain_text_may_carry_front_matter_too(tmp_path: Path) -> None:
         (b"... --- !!! ...", "no text to narrate"),
     ],
 )
-def test_unusable_files_are_refused_with_a_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+def test_unusable_files_are_refused_with_a_reason(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(InputError, match=reason):

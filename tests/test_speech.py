@@ -41,4 +41,7 @@ def test_chapter_is_title_pause_then_body_with_paragraph_and_chapter_pauses() ->
 
 def test_unspeakable_titles_are_announced_by_number_and_bare_symbols_skipped() -> None:
     said = chapter_sentences(Chapter(3, "..", ("* * *", "Words here.")), Pauses())
-    assert [(s.written, s.spoken) for s in said] == [("..", "Chapter 3"), ("Words here.", "Words here.")]
+    assert [(s.written, s.spoken) for s in said] == [
+        ("..", "Chapter 3"),
+        ("Words here.", "Words here."),
+    ]

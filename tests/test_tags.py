@@ -28,7 +28,13 @@ def _episode(path: Path, titles: list[str]) -> list[ChapterMark]:
     return marks
 
 
-TITLES = ["Introduction", "Elisabeth Shue’s Masterpiece", "Chapter 1 — Beginnings", "A & B", "🐟 Fish"]
+TITLES = [
+    "Introduction",
+    "Elisabeth Shue’s Masterpiece",
+    "Chapter 1 — Beginnings",
+    "A & B",
+    "🐟 Fish",
+]
 
 
 def test_tags_and_chapters_read_back_by_mutagen_in_playback_order(tmp_path: Path) -> None:

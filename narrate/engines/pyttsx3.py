@@ -1,4 +1,4 @@
-"""The pyttsx3 adapter: espeak-ng on Linux (from the espeakng-loader wheel), SAPI5 or NSSS elsewhere.
+"""The pyttsx3 adapter: espeak-ng on Linux (from the espeakng-loader wheel), else SAPI5 or NSSS.
 
 pyttsx3 is wrapped here once; nothing else in narrate knows it exists. Its quirks, measured:
 pyttsx3 runs espeak-ng asynchronously, and its first `runAndWait` on a driver returns before the
@@ -21,9 +21,10 @@ import sys
 import tempfile
 import time
 import wave
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from narrate.engines import Clip, Voice, VoiceSettings
 from narrate.errors import EngineError
@@ -154,7 +155,7 @@ class Pyttsx3Speaker:
 
 
 def fits_text(clip: Clip, text: str, rate: int) -> bool:
-    """A clip fits its text when it holds sound and lasts roughly as long as the text takes to say."""
+    """A clip fits its text when it holds sound and lasts about as long as the text takes to say."""
     if not any(clip.samples[1::2]):  # every high byte zero: silence or nothing
         return False
     words = max(1, len(text.split()))
@@ -187,7 +188,9 @@ def read_wav(path: Path) -> Clip:
     if channels > 1:
         from narrate.audio import load_pydub
 
-        frames = load_pydub().AudioSegment(frames, sample_width=2, frame_rate=rate, channels=channels)
+        frames = load_pydub().AudioSegment(
+            frames, sample_width=2, frame_rate=rate, channels=channels
+        )
         frames = frames.set_channels(1).raw_data
     return Clip(samples=frames, sample_rate=rate)
 
