@@ -137,11 +137,12 @@ def build(
                     cache_root=cache.root,
                 )
 
-    from narrate.workers import run_jobs  # lazy: a no-op rebuild starts no workers
+    if jobs:
+        from narrate.workers import run_jobs  # lazy: a no-op rebuild starts no workers
 
-    for entry in run_jobs(list(jobs.values()), options.jobs, on_progress):
-        entries[entry.key] = entry
-        made.add(entry.key)
+        for entry in run_jobs(list(jobs.values()), options.jobs, on_progress):
+            entries[entry.key] = entry
+            made.add(entry.key)
 
     for number, episode in enumerate(episodes):
         if number not in reports:
