@@ -19,7 +19,7 @@ from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError, OutputError
 from narrate.render import ChapterJob
 from narrate.script import Script, read_script
-from narrate.speech import Pauses, Sentence, chapter_sentences
+from narrate.speech import Pauses, Sentence, chapter_sentences, with_pauses
 
 CACHE_FOLDER = ".narrate-cache"
 RECORDS_FOLDER = ".narrate"
@@ -35,6 +35,9 @@ class BuildOptions:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     audio: AudioFormat = field(default_factory=AudioFormat)
     pauses: Pauses = field(default_factory=Pauses)
+    """Pauses from defaults and narrate.toml; an essay's front matter may override them."""
+    pause_overrides: dict[str, int] = field(default_factory=dict)
+    """Pauses given on the command line: they override the front matter."""
     jobs: int = 0
     """Worker processes; 0: one per core."""
     force: bool = False
@@ -156,9 +159,16 @@ def plan_episode(
     script: Script, out_dir: Path, identity: dict[str, str], options: BuildOptions
 ) -> PlannedEpisode:
     outline = split_chapters(script)
+    pauses = options.pauses
+    if "pauses" in script.meta:
+        given = script.meta["pauses"]
+        if not isinstance(given, dict):
+            raise InputError(f"{script.path}: front matter 'pauses' must map names to milliseconds")
+        pauses = with_pauses(pauses, given, f"{script.path}: front matter")
+    pauses = with_pauses(pauses, options.pause_overrides, "--pause")
     planned = []
     for chapter in outline.chapters:
-        sentences = chapter_sentences(chapter, options.pauses)
+        sentences = chapter_sentences(chapter, pauses)
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
         planned.append(
             PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio))

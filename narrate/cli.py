@@ -61,28 +61,33 @@ def _script_paths(paths: tuple[str, ...]) -> list[Path]:
 
 @cli.command()
 @click.argument("script")
+@click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def chapters(script: str, as_json: bool) -> None:
+def chapters(script: str, spoken: bool, as_json: bool) -> None:
     """List the chapters SCRIPT will be split into.
 
-    Example: narrate chapters script/essay.txt
+    Example: narrate chapters script/essay.txt --spoken
     """
     from narrate.chapters import split_chapters
     from narrate.script import read_script
+    from narrate.speech import Pauses, chapter_sentences
 
     outline = split_chapters(read_script(Path(script)))
-    rows = [
-        {"index": c.index, "title": c.title, "words": c.words, "minutes": round(c.minutes, 1)}
-        for c in outline.chapters
-    ]
+    rows: list[dict[str, Any]] = []
+    for chapter in outline.chapters:
+        row = {"index": chapter.index, "title": chapter.title, "words": chapter.words,
+               "minutes": round(chapter.minutes, 1)}  # fmt: skip
+        if spoken:
+            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, Pauses())]
+        rows.append(row)
     if as_json:
         click.echo(json.dumps({"title": outline.title, "chapters": rows}, ensure_ascii=False))
         return
     click.echo(outline.title)
     for row in rows:
-        click.echo(
-            f"{row['index']:>3}  {row['title']}  ({row['words']} words, ~{row['minutes']} min)"
-        )
+        click.echo(f"{row['index']:>3}  {row['title']}  ({row['words']} words, ~{row['minutes']} min)")
+        for line in row.get("spoken", []):
+            click.echo(f"       {line}")
 
 
 @cli.command()
@@ -115,10 +120,16 @@ def chapters(script: str, as_json: bool) -> None:
 @click.option(
     "--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache."
 )
+@click.option("--sentence-pause", type=click.IntRange(0, 10_000), help="ms after a sentence (350).")
+@click.option("--paragraph-pause", type=click.IntRange(0, 10_000), help="ms after a paragraph (800).")
+@click.option("--title-pause", type=click.IntRange(0, 10_000), help="ms after a title (1000).")
+@click.option("--chapter-pause", type=click.IntRange(0, 10_000), help="ms after a chapter (1600).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(
     scripts: tuple[str, ...], out_dir: str, voice: str | None, rate: int, bitrate: str, jobs: int,
     remake: tuple[int, ...], force: bool, cache_dir: str | None, as_json: bool,
+    sentence_pause: int | None, paragraph_pause: int | None, title_pause: int | None,
+    chapter_pause: int | None,
 ) -> None:  # fmt: skip
     """Build SCRIPTS into chaptered MP3s in the output folder.
 
@@ -139,6 +150,14 @@ def build(
         jobs=jobs,
         force=force,
         remake=frozenset(remake),
+        pause_overrides={
+            name: value
+            for name, value in (
+                ("sentence", sentence_pause), ("paragraph", paragraph_pause),
+                ("title", title_pause), ("chapter", chapter_pause),
+            )
+            if value is not None
+        },  # fmt: skip
     )
     show_bar = not as_json and sys.stderr.isatty()
     progress = _ProgressBar() if show_bar else None
