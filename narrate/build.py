@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from narrate.audio import AudioFormat, frames_to_ms
-from narrate.cache import CachedChapter, ChapterCache, chapter_key, write_atomic
+from narrate.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.chapters import Chapter, Outline, split_chapters
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError, OutputError
+from narrate.files import remove_stale_temporaries, temporary_name, write_atomic
 from narrate.render import ChapterJob
 from narrate.script import Script, read_script
 from narrate.speech import Pauses, Sentence, chapter_sentences, with_pauses
@@ -196,24 +197,6 @@ def prepare_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete `.<name>.<pid>.tmp` files left by builds that were killed (their pid is gone)."""
-    for path in folder.glob(".*.tmp"):
-        pid = path.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _process_exists(int(pid)):
-            path.unlink(missing_ok=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def write_episode(
     episode: PlannedEpisode, entries: list[CachedChapter], made: set[str]
 ) -> EpisodeReport:
@@ -237,7 +220,7 @@ def write_episode(
     tag = id3_tag(episode_tags(episode, first_built), marks)
 
     output = episode.output
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    tmp = temporary_name(output)
     try:
         with open(tmp, "wb") as handle:
             handle.write(tag)

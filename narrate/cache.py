@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from dataclasses import asdict, dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from narrate.audio import AudioFormat, count_frames, frames_to_ms
 from narrate.errors import CacheError
+from narrate.files import write_atomic
 
 # Bump when the way a chapter is rendered changes in a way its settings do not show.
 RENDER_VERSION = 1
@@ -160,15 +160,3 @@ class ChapterCache:
             except (OSError, ValueError, KeyError, TypeError):
                 path.unlink(missing_ok=True)
         return used
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader sees the old file or the new one, never a part."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -17,6 +17,7 @@ import ctypes
 import io
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -28,10 +29,12 @@ from typing import Any
 
 from narrate.engines import Clip, Voice, VoiceSettings
 from narrate.errors import EngineError
+from narrate.files import process_exists
 
 LINUX = sys.platform.startswith("linux")
 ATTEMPTS = 3
 WARM_UP_TEXT = "Ready."
+SCRATCH_PREFIX = "narrate-tts-"
 
 DriverFactory = Callable[[], Any]
 
@@ -78,7 +81,8 @@ class Pyttsx3Speaker:
         self._new_driver = new_driver or _new_driver
         self._check_words = check_words
         """espeak-ng reports where each word is; other platforms' drivers may not."""
-        self._scratch = Path(tempfile.mkdtemp(prefix="narrate-tts-"))
+        _remove_scratch_of_dead_processes()
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
         self._calls = 0
         self.restarts = 0
         """How often a failed call made the adapter drop its driver (for tests and logs)."""
@@ -152,6 +156,14 @@ class Pyttsx3Speaker:
         if self._settings.voice:
             self._driver.setProperty("voice", self._settings.voice)
         self._driver.setProperty("rate", self._settings.rate)
+
+
+def _remove_scratch_of_dead_processes() -> None:
+    """Scratch folders of workers that were killed mid-chapter (their pid is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not process_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def fits_text(clip: Clip, text: str, rate: int) -> bool:
