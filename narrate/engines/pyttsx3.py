@@ -221,7 +221,7 @@ def _new_driver() -> Any:
     except (RuntimeError, OSError) as exc:
         raise EngineError(f"the speech engine did not start: {exc}") from None
     if LINUX:
-        _end_messages_when_synthesis_returns(engine.proxy._driver)
+        _run_synchronously(engine.proxy._driver)
     return engine
 
 
@@ -247,9 +247,11 @@ def _start_espeak_synchronously() -> None:
     driver_class._moduleInitialized = True
 
 
-def _end_messages_when_synthesis_returns(driver: Any) -> None:
-    """Synchronous espeak-ng sends no end-of-message event, which pyttsx3's driver waits for
-    before it writes the file; deliver one as soon as `Synth` has returned."""
+def _run_synchronously(driver: Any) -> None:
+    """Fit pyttsx3's espeak driver to synchronous espeak-ng. Its loop polls every 10 ms until an
+    end-of-message event, which synchronous espeak-ng never sends: deliver that event as soon as
+    `Synth` returns, and make the loop a single pass (the polling sleep alone cost a worker 10 ms
+    of idle time per sentence)."""
     from pyttsx3.drivers import _espeak
 
     end = (_espeak.EVENT * 2)()
@@ -261,7 +263,15 @@ def _end_messages_when_synthesis_returns(driver: Any) -> None:
         start(text)
         driver._onSynth(None, 0, end)
 
+    def single_pass_loop() -> None:
+        driver._looping = True
+        driver._proxy.setBusy(False)  # runs the queued commands: settings, save_to_file, endLoop
+        if driver._text_to_say:
+            start_and_end(driver._text_to_say)
+        driver._looping = False
+
     driver._start_synthesis = start_and_end
+    driver.startLoop = single_pass_loop
 
 
 def _load_bundled_espeak() -> None:
