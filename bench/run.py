@@ -1,0 +1,520 @@
+"""Benchmark narrate against the floor (espeak-ng straight into ffmpeg), in one run.
+
+    run.py [--runs 3] [--book-runs 1] [--skip-book] [--jobs N] [--narrate PATH]
+
+Prints the machine, a table of figures with their targets and PASS/FAIL, then a JSON summary.
+Every command is timed by wall clock as a subprocess; figures are medians over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import floor  # noqa: E402
+import make_book  # noqa: E402
+
+ESSAY = BENCH.parent / "script" / "the-lighthouse-keeper.txt"
+ESSAY_EDIT_CHAPTER = 3
+BOOK_EDIT_CHAPTER = 30
+BOOK_CHAPTERS = 60
+BOOK_WORDS = 100_000
+POLL_S = 0.1
+
+# Runs COMMAND, then writes its wall time, exit code and RUSAGE_CHILDREN ru_maxrss (the largest
+# RSS of any descendant that was waited for) to OUT. A fresh process, so nothing else is counted.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+out, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+done = subprocess.run(command, stdout=subprocess.PIPE)
+elapsed = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(out, "w") as handle:
+    json.dump({"elapsed_s": elapsed, "maxrss_kb": usage.ru_maxrss, "rc": done.returncode}, handle)
+sys.stdout.buffer.write(done.stdout)
+"""
+
+
+@dataclass
+class Measured:
+    """One command's wall time, output and memory peaks."""
+
+    elapsed_s: float
+    stdout: str
+    rusage_max_mb: float
+    """RUSAGE_CHILDREN ru_maxrss of the wrapper: the largest waited-for descendant."""
+    polled_max_mb: float
+    """The largest VmHWM seen by polling /proc for every process under the wrapper."""
+    polled_max_name: str
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rusage_max_mb, self.polled_max_mb)
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+class TreeWatcher(threading.Thread):
+    """Polls /proc for the processes under `root` and keeps each one's VmHWM (peak RSS)."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peaks: dict[int, tuple[int, str]] = {}
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.sample()
+            self._stop_event.wait(POLL_S)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+    def sample(self) -> None:
+        for pid in self._descendants():
+            status = _read(f"/proc/{pid}/status")
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if "VmHWM" not in fields:
+                continue
+            kb = int(fields["VmHWM"].split()[0])
+            name = fields.get("Name", "?").strip()
+            if kb > self.peaks.get(pid, (0, ""))[0]:
+                self.peaks[pid] = (kb, name)
+
+    def _descendants(self) -> list[int]:
+        found: list[int] = []
+        stack = [self.root]
+        while stack:
+            pid = stack.pop()
+            for task in _listdir(f"/proc/{pid}/task"):
+                for child in _read(f"/proc/{pid}/task/{task}/children").split():
+                    found.append(int(child))
+                    stack.append(int(child))
+        return found
+
+    def largest(self) -> tuple[float, str]:
+        if not self.peaks:
+            return 0.0, ""
+        kb, name = max(self.peaks.values())
+        return kb / 1024, name
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def measure(command: list[str], scratch: Path) -> Measured:
+    """Run `command` under a fresh wrapper process; fail loudly if it fails."""
+    report = scratch / f"measure-{time.monotonic_ns()}.json"
+    wrapper = subprocess.Popen(
+        [sys.executable, "-c", _WRAPPER, str(report), *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    watcher = TreeWatcher(wrapper.pid)
+    watcher.start()
+    stdout, stderr = wrapper.communicate()
+    watcher.stop()
+    result = json.loads(report.read_text())
+    report.unlink()
+    if result["rc"] != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited {result['rc']}: {stderr.decode(errors='replace')[-800:]}"
+        )
+    polled_mb, polled_name = watcher.largest()
+    return Measured(
+        elapsed_s=result["elapsed_s"],
+        stdout=stdout.decode(),
+        rusage_max_mb=result["maxrss_kb"] / 1024,
+        polled_max_mb=polled_mb,
+        polled_max_name=polled_name,
+    )
+
+
+@dataclass
+class Figure:
+    """One line of the table."""
+
+    name: str
+    value: float | str
+    unit: str
+    target: str
+    passed: bool | None
+    """None: informational, no target."""
+
+
+@dataclass
+class Section:
+    """Figures of one input (essay or book), and the raw per-run numbers behind them."""
+
+    figures: list[Figure] = field(default_factory=list)
+    runs: dict[str, list[float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add_run(self, key: str, value: float) -> None:
+        self.runs.setdefault(key, []).append(round(value, 3))
+
+    def median(self, key: str) -> float:
+        return statistics.median(self.runs[key])
+
+
+class Bench:
+    """The benchmark's settings and shared helpers."""
+
+    def __init__(self, narrate: str, jobs: int | None, scratch: Path) -> None:
+        self.narrate = narrate
+        self.jobs = jobs
+        self.scratch = scratch
+
+    def build(self, script: Path, out: Path) -> Measured:
+        command = [self.narrate, "build", str(script), "--out", str(out), "--json"]
+        if self.jobs:
+            command += ["--jobs", str(self.jobs)]
+        return measure(command, self.scratch)
+
+    def floor(self, script: Path, out: Path) -> Measured:
+        command = [sys.executable, str(BENCH / "floor.py"), str(script), str(out), "--no-check"]
+        return measure(command, self.scratch)
+
+    def chapter_titles(self, script: Path) -> list[str]:
+        done = subprocess.run(
+            [self.narrate, "chapters", str(script), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return [c["title"] for c in json.loads(done.stdout)["chapters"]]
+
+
+def synthesized(measured: Measured) -> list[int]:
+    """Indices of the chapters that a build spoke (rather than took from the cache)."""
+    episode = measured.json()["episodes"][0]
+    return [c["index"] for c in episode["chapters"] if c["synthesized"]]
+
+
+def chapter_count(measured: Measured) -> int:
+    return len(measured.json()["episodes"][0]["chapters"])
+
+
+def words_in(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").split())
+
+
+def check_floor(section: Section, mp3: Path, words: int, label: str) -> None:
+    """Record whether the floor's MP3 lasts about as long as its words take at 175 wpm."""
+    duration = floor.mp3_duration_s(mp3)
+    verdict = floor.check(words, duration, floor.WORDS_PER_MINUTE)
+    section.figures.append(
+        Figure(
+            f"{label} floor MP3 duration / (words at 175 wpm)",
+            round(verdict["ratio"], 3),
+            "x",
+            "0.5-1.5",
+            bool(verdict["plausible"]),
+        )
+    )
+    section.notes.append(f"{label} floor MP3: {duration:.1f} s, estimate {verdict['expected_s']} s")
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def essay_section(bench: Bench, runs: int) -> Section:
+    """Floor, cold build, one-chapter rebuild and no-op rebuild of the sample essay."""
+    section = Section()
+    words = words_in(ESSAY)
+    edits_ok = True
+    noops_ok = True
+    cold_ok = True
+    for run in range(runs):
+        folder = bench.scratch / f"essay-{run}"
+        folder.mkdir()
+        script = folder / ESSAY.name
+        shutil.copyfile(ESSAY, script)
+        floor_run = bench.floor(script, folder / "floor.mp3")
+        cold = bench.build(script, folder / "out")
+        section.add_run("floor_s", floor_run.elapsed_s)
+        section.add_run("cold_s", cold.elapsed_s)
+        section.add_run("peak_mb", cold.peak_mb)
+        section.add_run("cold_over_floor", ratio(cold.elapsed_s, floor_run.elapsed_s))
+        cold_ok &= len(synthesized(cold)) == chapter_count(cold)
+        if run == 0:
+            check_floor(section, folder / "floor.mp3", words, "essay")
+        heading = bench.chapter_titles(script)[ESSAY_EDIT_CHAPTER - 1]
+        text = script.read_text(encoding="utf-8")
+        script.write_text(make_book.edit_sentence(text, heading), encoding="utf-8")
+        rebuild = bench.build(script, folder / "out")
+        section.add_run("rebuild_s", rebuild.elapsed_s)
+        section.add_run("rebuild_over_cold", ratio(rebuild.elapsed_s, cold.elapsed_s))
+        edits_ok &= synthesized(rebuild) == [ESSAY_EDIT_CHAPTER]
+        noop = bench.build(script, folder / "out")
+        section.add_run("noop_s", noop.elapsed_s)
+        noops_ok &= synthesized(noop) == []
+        shutil.rmtree(folder)
+
+    floor_s, cold_s = section.median("floor_s"), section.median("cold_s")
+    rebuild_s, noop_s = section.median("rebuild_s"), section.median("noop_s")
+    section.runs["words"] = [words]
+    section.figures[:0] = [
+        Figure("essay words", words, "", "", None),
+        Figure("essay floor time", round(floor_s, 2), "s", "", None),
+        Figure("essay cold build time", round(cold_s, 2), "s", "", None),
+        Figure("essay cold build: every chapter synthesized", str(cold_ok), "", "True", cold_ok),
+        Figure(
+            "essay cold / floor",
+            round(ratio(cold_s, floor_s), 3),
+            "x",
+            "<= 1.25",
+            ratio(cold_s, floor_s) <= 1.25,
+        ),
+        Figure(
+            f"essay rebuild after editing chapter {ESSAY_EDIT_CHAPTER}",
+            round(rebuild_s, 2),
+            "s",
+            "",
+            None,
+        ),
+        Figure(
+            "essay rebuild / cold",
+            round(ratio(rebuild_s, cold_s), 3),
+            "x",
+            "<= 0.50",
+            ratio(rebuild_s, cold_s) <= 0.50,
+        ),
+        Figure(
+            f"essay rebuild synthesized only chapter {ESSAY_EDIT_CHAPTER}",
+            str(edits_ok),
+            "",
+            "True",
+            edits_ok,
+        ),
+        Figure(
+            "essay no-op rebuild time",
+            round(noop_s, 3),
+            "s",
+            "< 0.5 (well under 1 s)",
+            noop_s < 0.5,
+        ),
+        Figure("essay no-op rebuild synthesized nothing", str(noops_ok), "", "True", noops_ok),
+        Figure(
+            "essay cold build peak RSS (largest process)",
+            round(section.median("peak_mb"), 1),
+            "MB",
+            "",
+            None,
+        ),
+    ]
+    return section
+
+
+def book_section(bench: Bench, runs: int, essay: Section | None) -> Section:
+    """Floor, cold build, one-chapter rebuild and memory of a generated 60-chapter book."""
+    section = Section()
+    text = make_book.make_book(BOOK_CHAPTERS, BOOK_WORDS, seed=1)
+    words = len(text.split())
+    cold_ok = True
+    edits_ok = True
+    largest = ""
+    for run in range(runs):
+        folder = bench.scratch / f"book-{run}"
+        folder.mkdir()
+        script = folder / "generated-book.txt"
+        script.write_text(text, encoding="utf-8")
+        floor_run = bench.floor(script, folder / "floor.mp3")
+        section.add_run("floor_s", floor_run.elapsed_s)
+        if run == 0:
+            check_floor(section, folder / "floor.mp3", words, "book")
+        (folder / "floor.mp3").unlink()
+        cold = bench.build(script, folder / "out")
+        section.add_run("cold_s", cold.elapsed_s)
+        cold_ok &= len(synthesized(cold)) == chapter_count(cold) == BOOK_CHAPTERS + 1
+        script.write_text(make_book.edit_book(text, BOOK_EDIT_CHAPTER), encoding="utf-8")
+        rebuild = bench.build(script, folder / "out")
+        section.add_run("rebuild_s", rebuild.elapsed_s)
+        edits_ok &= synthesized(rebuild) == [BOOK_EDIT_CHAPTER]
+        peak = max((cold, rebuild), key=lambda m: m.peak_mb)
+        section.add_run("peak_mb", peak.peak_mb)
+        section.add_run("peak_rusage_mb", max(cold.rusage_max_mb, rebuild.rusage_max_mb))
+        section.add_run("peak_polled_mb", max(cold.polled_max_mb, rebuild.polled_max_mb))
+        largest = peak.polled_max_name if peak.polled_max_mb >= peak.rusage_max_mb else "(rusage)"
+        shutil.rmtree(folder)
+
+    floor_s, cold_s, rebuild_s = (section.median(k) for k in ("floor_s", "cold_s", "rebuild_s"))
+    peak_mb = section.median("peak_mb")
+    section.runs["words"] = [words]
+    section.figures[:0] = [
+        Figure(f"book words ({BOOK_CHAPTERS} headed chapters + opening)", words, "", "", None),
+        Figure("book floor time", round(floor_s, 1), "s", "", None),
+        Figure("book cold build time", round(cold_s, 1), "s", "", None),
+        Figure("book cold build: every chapter synthesized", str(cold_ok), "", "True", cold_ok),
+        Figure(
+            "book cold / floor",
+            round(ratio(cold_s, floor_s), 3),
+            "x",
+            "<= 1.0",
+            ratio(cold_s, floor_s) <= 1.0,
+        ),
+        Figure(
+            f"book rebuild after editing chapter {BOOK_EDIT_CHAPTER}",
+            round(rebuild_s, 2),
+            "s",
+            "",
+            None,
+        ),
+        Figure(
+            "book rebuild / cold",
+            round(ratio(rebuild_s, cold_s), 4),
+            "x",
+            "<= 0.05",
+            ratio(rebuild_s, cold_s) <= 0.05,
+        ),
+        Figure(
+            f"book rebuild synthesized only chapter {BOOK_EDIT_CHAPTER}",
+            str(edits_ok),
+            "",
+            "True",
+            edits_ok,
+        ),
+        Figure(
+            f"book peak RSS, largest process ({largest})",
+            round(peak_mb, 1),
+            "MB",
+            "<= 300",
+            peak_mb <= 300,
+        ),
+    ]
+    if essay is not None:
+        essay_per_word = essay.median("cold_s") / essay.runs["words"][0]
+        book_per_word = cold_s / words
+        per_word = ratio(book_per_word, essay_per_word)
+        section.figures.append(
+            Figure(
+                "time per word, book / essay (cold builds)",
+                round(per_word, 3),
+                "x",
+                "<= 1.2",
+                per_word <= 1.2,
+            )
+        )
+        section.runs["ms_per_word"] = [
+            round(book_per_word * 1000, 3),
+            round(essay_per_word * 1000, 3),
+        ]
+    return section
+
+
+def machine() -> dict[str, str]:
+    """What this ran on."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return {
+        "nproc": nproc,
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "loadavg_at_start": " ".join(_read("/proc/loadavg").split()[:3]),
+    }
+
+
+def print_table(figures: list[Figure]) -> None:
+    width = max(len(f.name) for f in figures)
+    print(f"{'figure':<{width}}  {'value':>12}  {'target':<24}  result")
+    print("-" * (width + 50))
+    for f in figures:
+        value = f"{f.value} {f.unit}".strip()
+        result = "" if f.passed is None else ("PASS" if f.passed else "FAIL")
+        print(f"{f.name:<{width}}  {value:>12}  {f.target:<24}  {result}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="essay runs (medians are reported)")
+    parser.add_argument("--book-runs", type=int, default=1)
+    parser.add_argument("--skip-book", action="store_true")
+    parser.add_argument("--jobs", type=int, help="pass --jobs N to narrate (default: its own)")
+    parser.add_argument(
+        "--narrate",
+        default=shutil.which("narrate", path=str(Path(sys.executable).parent)) or "narrate",
+        help="the narrate command (default: the one beside this Python)",
+    )
+    args = parser.parse_args(argv)
+
+    info = machine()
+    print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()), flush=True)
+    scratch = Path(tempfile.mkdtemp(prefix="narrate-bench-"))
+    started = time.perf_counter()
+    try:
+        bench = Bench(args.narrate, args.jobs, scratch)
+        essay = essay_section(bench, args.runs)
+        sections = {"essay": essay}
+        if not args.skip_book:
+            sections["book"] = book_section(bench, args.book_runs, essay)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    info["loadavg_at_end"] = " ".join(_read("/proc/loadavg").split()[:3])
+    info["bench_wall_s"] = f"{time.perf_counter() - started:.0f}"
+
+    figures = [f for s in sections.values() for f in s.figures]
+    print(f"essay runs: {args.runs}" + ("" if args.skip_book else f", book runs: {args.book_runs}"))
+    print_table(figures)
+    for section in sections.values():
+        for note in section.notes:
+            print(f"note: {note}")
+    print(
+        "memory: peak RSS is the larger of the wrapper's RUSAGE_CHILDREN ru_maxrss and VmHWM of "
+        f"every process under it, polled from /proc every {POLL_S} s"
+    )
+    summary = {
+        "machine": info,
+        "figures": [
+            {"name": f.name, "value": f.value, "unit": f.unit, "target": f.target, "pass": f.passed}
+            for f in figures
+        ],
+        "runs": {name: s.runs for name, s in sections.items()},
+        "all_pass": all(f.passed for f in figures if f.passed is not None),
+    }
+    print("summary: " + json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
