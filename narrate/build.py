@@ -11,19 +11,24 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrate.audio import AudioFormat, frames_to_ms
 from narrate.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.chapters import Chapter, Outline, split_chapters
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError, OutputError
-from narrate.files import remove_stale_temporaries, temporary_name, write_atomic
+from narrate.files import remove_stale_temporaries, temporary_name
+from narrate.records import file_stamps, files_untouched, read_record, write_record
 from narrate.render import ChapterJob
 from narrate.script import Script, read_script
 from narrate.speech import Pauses, Sentence, chapter_sentences, with_pauses
 
+if TYPE_CHECKING:
+    from narrate.tags import ChapterMark, EpisodeTags
+
 CACHE_FOLDER = ".narrate-cache"
-RECORDS_FOLDER = ".narrate"
+FORMATS = ("mp3", "m4b", "chapter-mp3")
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class BuildOptions:
     """Pauses given on the command line: they override the front matter."""
     jobs: int = 0
     """Worker processes; 0: one per core."""
+    formats: tuple[str, ...] = ("mp3",)
+    """Any of FORMATS."""
     force: bool = False
     remake: frozenset[int] = frozenset()
     """Chapter numbers (from 1) to make again even if cached."""
@@ -63,6 +70,8 @@ class EpisodeReport:
     chapters: tuple[ChapterReport, ...]
     written: bool
     """False when the output was already up to date and nothing was made or written."""
+    files: tuple[Path, ...] = ()
+    """Every file this episode's build wrote (or, when up to date, had written)."""
 
     @property
     def synthesized(self) -> int:
@@ -116,7 +125,7 @@ def build(
             c.key for c in episode.chapters if options.force or c.chapter.index in options.remake
         }
         if not forced:
-            report = _unchanged_report(episode)
+            report = _unchanged_report(episode, options)
             if report is not None:
                 reports[number] = report
                 continue
@@ -151,9 +160,20 @@ def build(
     for number, episode in enumerate(episodes):
         if number not in reports:
             chapter_entries = [entries[c.key] for c in episode.chapters]
-            reports[number] = write_episode(episode, chapter_entries, made)
+            reports[number] = write_episode(episode, chapter_entries, made, options)
             cache.record_use(episode.output, [c.key for c in episode.chapters])
     return [reports[number] for number in range(len(episodes))]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """ "mp3,m4b" -> ("mp3", "m4b"); `InputError` naming an unknown format."""
+    names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise InputError(
+            f"unknown format {', '.join(unknown) or repr(text)}: choose from {', '.join(FORMATS)}"
+        )
+    return names
 
 
 def plan_episode(
@@ -198,12 +218,16 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 
 def write_episode(
-    episode: PlannedEpisode, entries: list[CachedChapter], made: set[str]
+    episode: PlannedEpisode,
+    entries: list[CachedChapter],
+    made: set[str],
+    options: BuildOptions,
 ) -> EpisodeReport:
-    """Join the chapters' MP3 frames behind one ID3 tag, atomically, and record the result."""
-    from narrate.tags import ChapterMark, id3_tag  # lazy: mutagen only when writing
+    """Write every requested format from the cached chapters, atomically, and record the result."""
+    from narrate.tags import ChapterMark
 
-    record = _read_record(episode.output)
+    out_dir = episode.output.parent
+    record = read_record(out_dir, episode.script.stem)
     first_built = record.get("first_built") or datetime.date.today().isoformat()
     reports = []
     position = 0
@@ -211,22 +235,52 @@ def write_episode(
         start = frames_to_ms(position, entry.sample_rate)
         position += entry.frames
         end = frames_to_ms(position, entry.sample_rate)
-        reports.append(
-            ChapterReport(
-                planned.chapter.index, planned.chapter.title, start, end, entry.key in made
-            )
-        )
+        chapter = planned.chapter
+        reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
-    tag = id3_tag(episode_tags(episode, first_built), marks)
+    tags = episode_tags(episode, first_built)
+    parts = [entry.path for entry in entries]
+    files: list[Path] = []
+    if "mp3" in options.formats:
+        write_mp3(parts, marks, tags, episode.output)
+        files.append(episode.output)
+    if "m4b" in options.formats:
+        from narrate.formats import write_m4b
 
-    output = episode.output
+        m4b = episode.output.with_suffix(".m4b")
+        write_m4b(parts, marks, tags, m4b, options.audio.bitrate_kbps)
+        files.append(m4b)
+    if "chapter-mp3" in options.formats:
+        from narrate.formats import write_chapter_mp3s
+
+        files += write_chapter_mp3s(parts, marks, tags, out_dir, episode.script.stem)
+        files.append(out_dir / episode.script.stem / f"{episode.script.stem}.m3u8")
+    report = EpisodeReport(
+        episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)
+    )
+    record.update(
+        episode_key=_episode_key(episode, options),
+        first_built=first_built,
+        duration_ms=report.duration_ms,
+        chapters=[asdict(r) for r in reports],
+        files=file_stamps([path.relative_to(out_dir) for path in files], out_dir),
+    )
+    write_record(out_dir, episode.script.stem, record)
+    return report
+
+
+def write_mp3(parts: list[Path], marks: list[ChapterMark], tags: EpisodeTags, output: Path) -> None:
+    """The chapters' MP3 frames behind one ID3 tag, written atomically."""
+    from narrate.tags import id3_tag
+
+    tag = id3_tag(tags, marks)
     tmp = temporary_name(output)
     try:
         with open(tmp, "wb") as handle:
             handle.write(tag)
-            for entry in entries:
-                with open(entry.path, "rb") as part:
-                    shutil.copyfileobj(part, handle, 1 << 20)
+            for part in parts:
+                with open(part, "rb") as source:
+                    shutil.copyfileobj(source, handle, 1 << 20)
         os.replace(tmp, output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -234,23 +288,9 @@ def write_episode(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    report = EpisodeReport(episode.script.path, output, reports[-1].end_ms, tuple(reports), True)
-    stat = output.stat()
-    _write_record(
-        output,
-        {
-            "episode_key": _episode_key(episode),
-            "first_built": first_built,
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "duration_ms": report.duration_ms,
-            "chapters": [asdict(r) for r in reports],
-        },
-    )
-    return report
 
 
-def episode_tags(episode: PlannedEpisode, first_built: str):  # type: ignore[no-untyped-def]
+def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
     from narrate.tags import EpisodeTags
 
     meta = episode.script.meta
@@ -265,50 +305,31 @@ def episode_tags(episode: PlannedEpisode, first_built: str):  # type: ignore[no-
     )
 
 
-def _episode_key(episode: PlannedEpisode) -> str:
-    """Changes whenever anything that goes into the episode's file changes."""
+def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
+    """Changes whenever anything that goes into the episode's files changes."""
     payload = {
         "chapters": [[c.key, c.chapter.title] for c in episode.chapters],
         "title": episode.outline.title,
         "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
-        "format": 1,
+        "formats": sorted(options.formats),
+        "format": 2,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _unchanged_report(episode: PlannedEpisode) -> EpisodeReport | None:
-    """The last build's report, if its output is still there untouched and nothing changed."""
-    record = _read_record(episode.output)
-    if record.get("episode_key") != _episode_key(episode):
+def _unchanged_report(episode: PlannedEpisode, options: BuildOptions) -> EpisodeReport | None:
+    """The last build's report, if its files are all still there untouched and nothing changed."""
+    out_dir = episode.output.parent
+    record = read_record(out_dir, episode.script.stem)
+    if record.get("episode_key") != _episode_key(episode, options):
         return None
-    try:
-        stat = episode.output.stat()
-    except OSError:
-        return None
-    if (stat.st_size, stat.st_mtime_ns) != (record.get("size"), record.get("mtime_ns")):
+    if not files_untouched(out_dir, record.get("files") or {}):
         return None
     chapters = tuple(ChapterReport(**{**c, "synthesized": False}) for c in record["chapters"])
+    files = tuple(out_dir / name for name in record["files"])
     return EpisodeReport(
-        episode.script.path, episode.output, record["duration_ms"], chapters, False
+        episode.script.path, episode.output, record["duration_ms"], chapters, False, files
     )
-
-
-def _record_path(output: Path) -> Path:
-    return output.parent / RECORDS_FOLDER / f"{output.stem}.json"
-
-
-def _read_record(output: Path) -> dict:
-    try:
-        record = json.loads(_record_path(output).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
-
-
-def _write_record(output: Path, record: dict) -> None:
-    path = _record_path(output)
-    path.parent.mkdir(exist_ok=True)
-    write_atomic(path, json.dumps(record, indent=1, ensure_ascii=False).encode())
 
 
 def _check_unique_stems(scripts: list[Script]) -> None:

@@ -85,9 +85,13 @@ def chapters(script: str, spoken: bool, as_json: bool) -> None:
         return
     click.echo(outline.title)
     for row in rows:
-        click.echo(f"{row['index']:>3}  {row['title']}  ({row['words']} words, ~{row['minutes']} min)")
+        size = f"{row['words']} words, ~{row['minutes']} min"
+        click.echo(f"{row['index']:>3}  {row['title']}  ({size})")
         for line in row.get("spoken", []):
             click.echo(f"       {line}")
+
+
+_PAUSE = click.IntRange(0, 10_000)
 
 
 @cli.command()
@@ -118,16 +122,23 @@ def chapters(script: str, spoken: bool, as_json: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Make every chapter again.")
 @click.option(
+    "--format",
+    "formats",
+    default="mp3",
+    show_default=True,
+    help="Comma-separated: mp3 (podcast), m4b (audiobook players), chapter-mp3 (one per chapter).",
+)
+@click.option(
     "--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache."
 )
-@click.option("--sentence-pause", type=click.IntRange(0, 10_000), help="ms after a sentence (350).")
-@click.option("--paragraph-pause", type=click.IntRange(0, 10_000), help="ms after a paragraph (800).")
-@click.option("--title-pause", type=click.IntRange(0, 10_000), help="ms after a title (1000).")
-@click.option("--chapter-pause", type=click.IntRange(0, 10_000), help="ms after a chapter (1600).")
+@click.option("--sentence-pause", type=_PAUSE, help="ms after a sentence (350).")
+@click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
+@click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
+@click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(
     scripts: tuple[str, ...], out_dir: str, voice: str | None, rate: int, bitrate: str, jobs: int,
-    remake: tuple[int, ...], force: bool, cache_dir: str | None, as_json: bool,
+    remake: tuple[int, ...], force: bool, formats: str, cache_dir: str | None, as_json: bool,
     sentence_pause: int | None, paragraph_pause: int | None, title_pause: int | None,
     chapter_pause: int | None,
 ) -> None:  # fmt: skip
@@ -138,7 +149,7 @@ def build(
     Example: narrate build script/essay.txt --out audio_out --rate 180
     """
     from narrate.audio import AudioFormat
-    from narrate.build import BuildOptions
+    from narrate.build import BuildOptions, parse_formats
     from narrate.build import build as run_build
     from narrate.engines import VoiceSettings
 
@@ -150,6 +161,7 @@ def build(
         jobs=jobs,
         force=force,
         remake=frozenset(remake),
+        formats=parse_formats(formats),
         pause_overrides={
             name: value
             for name, value in (
@@ -185,6 +197,7 @@ def _episode_json(report: Any) -> dict[str, Any]:
         "script": str(report.script),
         "output": str(report.output),
         "duration_ms": report.duration_ms,
+        "files": [str(path) for path in report.files],
         "chapters": [
             {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,
              "synthesized": c.synthesized}
