@@ -32,6 +32,9 @@ class _Group(click.Group):
             )
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # `narrate voices | head`: the reader has what it wanted
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush is silent
+            sys.exit(0)
         except OSError as exc:  # a full disk, a vanished folder: the file and the reason
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}", 1)
@@ -97,7 +100,11 @@ _PAUSE = click.IntRange(0, 10_000)
 @cli.command()
 @click.argument("scripts", nargs=-1, required=True)
 @click.option("--out", "out_dir", default="audio_out", show_default=True, help="Output folder.")
+@click.option(
+    "--engine", default="pyttsx3", show_default=True, help="pyttsx3 (espeak-ng) or piper."
+)
 @click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
+@click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
 @click.option("--rate", default=175, show_default=True, type=int, help="Words per minute (80-450).")
 @click.option(
     "--bitrate",
@@ -137,7 +144,8 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(
-    scripts: tuple[str, ...], out_dir: str, voice: str | None, rate: int, bitrate: str, jobs: int,
+    scripts: tuple[str, ...], out_dir: str, engine: str, voice: str | None,
+    voice_dirs: tuple[str, ...], rate: int, bitrate: str, jobs: int,
     remake: tuple[int, ...], force: bool, formats: str, cache_dir: str | None, as_json: bool,
     sentence_pause: int | None, paragraph_pause: int | None, title_pause: int | None,
     chapter_pause: int | None,
@@ -153,10 +161,11 @@ def build(
     from narrate.build import build as run_build
     from narrate.engines import VoiceSettings
 
+    _use_voice_dirs(voice_dirs)
     options = BuildOptions(
         out_dir=Path(out_dir),
         cache_dir=Path(cache_dir) if cache_dir else None,
-        voice=VoiceSettings(voice=voice, rate=rate),
+        voice=VoiceSettings(engine=engine, voice=voice, rate=rate),
         audio=AudioFormat(bitrate_kbps=int(bitrate)),
         jobs=jobs,
         force=force,
@@ -165,8 +174,10 @@ def build(
         pause_overrides={
             name: value
             for name, value in (
-                ("sentence", sentence_pause), ("paragraph", paragraph_pause),
-                ("title", title_pause), ("chapter", chapter_pause),
+                ("sentence", sentence_pause),
+                ("paragraph", paragraph_pause),
+                ("title", title_pause),
+                ("chapter", chapter_pause),
             )
             if value is not None
         },  # fmt: skip
@@ -207,21 +218,39 @@ def _episode_json(report: Any) -> dict[str, Any]:
 
 
 @cli.command()
+@click.option(
+    "--engine", default="pyttsx3", show_default=True, help="pyttsx3 (espeak-ng) or piper."
+)
+@click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def voices(as_json: bool) -> None:
-    """List the voices the speech engine offers.
+def voices(engine: str, voice_dirs: tuple[str, ...], as_json: bool) -> None:
+    """List the voices an engine offers.
 
-    Example: narrate voices | grep English
+    Example: narrate voices --engine piper --voice-dir ~/voices
     """
-    from narrate.engines import DEFAULT_ENGINE, engine_kind
+    from narrate.engines import engine_kind
 
-    found = engine_kind(DEFAULT_ENGINE).voices()
+    _use_voice_dirs(voice_dirs)
+    kind = engine_kind(engine)
+    details = getattr(kind, "voice_details", None)
+    if details is not None:
+        rows = details()
+    else:
+        rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in kind.voices()]
     if as_json:
-        rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in found]
         click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
         return
-    for voice in found:
-        click.echo(f"{voice.id:<28} {voice.name:<36} {', '.join(voice.languages)}")
+    for row in rows:
+        fields = [row[k] for k in row if k not in ("id", "path") and row[k]]
+        text = [", ".join(map(str, f)) if isinstance(f, list) else str(f) for f in fields]
+        click.echo(f"{row['id']:<28} {'  '.join(text)}")
+
+
+def _use_voice_dirs(voice_dirs: tuple[str, ...]) -> None:
+    if voice_dirs:
+        from narrate.engines import piper
+
+        piper.set_voice_dirs(voice_dirs)
 
 
 @cli.group()

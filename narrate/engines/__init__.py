@@ -15,7 +15,7 @@ DEFAULT_ENGINE = "pyttsx3"
 MIN_RATE, MAX_RATE = 80, 450
 DEFAULT_RATE = 175
 
-_ENGINE_MODULES = {"pyttsx3": "narrate.engines.pyttsx3"}
+_ENGINE_MODULES = {"pyttsx3": "narrate.engines.pyttsx3", "piper": "narrate.engines.piper"}
 
 
 @dataclass(frozen=True)
