@@ -101,21 +101,46 @@ def encode_mp3(pcm: ChapterPcm, fmt: AudioFormat) -> bytes:
 
     Each chapter is brought to the loudness target on its own (a linear gain, then a limiter for
     the peaks), so cached chapters stay valid and any mix of them lands on the target."""
-    loudness = measure_loudness(pcm)
-    gain = 0.0 if loudness is None else fmt.loudness_lufs - loudness
-    # The limiter works on samples, at the engine's rate (half the work of limiting at 44.1 kHz);
-    # the resampled, encoded signal's true peak was measured up to 0.2 dB above them.
-    ceiling = 10 ** ((fmt.true_peak_db - 0.5) / 20)
-    limiter = f"alimiter=limit={ceiling:.4f}:level=0:latency=1"
-    filters = f"volume={gain:.2f}dB,{limiter},aresample={fmt.sample_rate}"
     command = [
-        *_ffmpeg_pcm_input(pcm), "-af", filters,
+        *_ffmpeg_pcm_input(pcm), "-af", _level_filters(loudness_gain(pcm, fmt), fmt),
         "-ar", str(fmt.sample_rate), "-ac", "1",
         "-c:a", "libmp3lame", "-b:a", f"{fmt.bitrate_kbps}k",
         "-write_xing", "0", "-id3v2_version", "0", "-fflags", "+bitexact",
         "-f", "mp3", "pipe:1",
     ]  # fmt: skip
     return _run_ffmpeg(command, pcm.samples, "encode MP3").stdout
+
+
+def loudness_gain(pcm: ChapterPcm, fmt: AudioFormat) -> float:
+    """The gain, in dB, that brings the chapter to the loudness target.
+
+    Measured on a sample of the chapter: an engine's level barely moves from sentence to sentence
+    (espeak-ng's chapters measured -18.1 +/- 0.1 LUFS), and metering all of it cost a fifth as
+    much as encoding it. (Metering at 44.1 kHz, or after the limiter, moved it by < 0.1 LU.)"""
+    loudness = measure_loudness(ChapterPcm(loudness_sample(pcm), pcm.sample_rate, ()))
+    return 0.0 if loudness is None else fmt.loudness_lufs - loudness
+
+
+def _level_filters(gain: float, fmt: AudioFormat) -> str:
+    # The limiter works on samples, at the engine's rate (half the work of limiting at 44.1 kHz);
+    # the resampled, encoded signal's true peak was measured up to 0.2 dB above them.
+    ceiling = 10 ** ((fmt.true_peak_db - 0.5) / 20)
+    limiter = f"alimiter=limit={ceiling:.4f}:level=0:latency=1"
+    return f"volume={gain:.2f}dB,{limiter},aresample={fmt.sample_rate}"
+
+
+LOUDNESS_BLOCK_S = 3
+LOUDNESS_BLOCKS = 30
+
+
+def loudness_sample(pcm: ChapterPcm) -> bytes:
+    """At most LOUDNESS_BLOCKS blocks of LOUDNESS_BLOCK_S seconds, spread over the chapter."""
+    block = LOUDNESS_BLOCK_S * pcm.sample_rate * 2
+    count = len(pcm.samples) // block
+    if count <= LOUDNESS_BLOCKS:
+        return pcm.samples
+    picks = (i * count // LOUDNESS_BLOCKS for i in range(LOUDNESS_BLOCKS))
+    return b"".join(pcm.samples[i * block : (i + 1) * block] for i in picks)
 
 
 def measure_loudness(pcm: ChapterPcm) -> float | None:

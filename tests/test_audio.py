@@ -72,3 +72,16 @@ def test_assemble_trims_edge_silence_and_places_pauses() -> None:
     assert abs((a1 - a0) - (rate // 2 + 2 * 0.030 * rate)) < 0.012 * rate  # sound plus margins
     assert b0 - a1 == rate // 2  # the 500 ms pause
     assert len(pcm.samples) // 2 == b1 + rate // 4
+
+
+def test_the_loudness_sample_spreads_over_a_long_chapter_and_is_all_of_a_short_one() -> None:
+    from narrate.audio import LOUDNESS_BLOCK_S, LOUDNESS_BLOCKS, loudness_sample
+
+    rate = 22050
+    short = ChapterPcm(bytes(2 * rate * 60), rate, ())
+    assert loudness_sample(short) == short.samples
+    # ten minutes, each second's samples holding its own number: the sample spans the chapter
+    long = ChapterPcm(array.array("h", [s for s in range(600) for _ in range(rate)]).tobytes(), rate, ())
+    picked = array.array("h", loudness_sample(long))
+    assert len(picked) == LOUDNESS_BLOCKS * LOUDNESS_BLOCK_S * rate
+    assert picked[0] == 0 and picked[-1] >= 580
