@@ -25,6 +25,7 @@ from narrate.script import Script, read_script
 from narrate.speech import Pauses, Sentence, chapter_sentences, with_pauses
 
 if TYPE_CHECKING:
+    from narrate.lexicon import Lexicon
     from narrate.tags import ChapterMark, EpisodeTags
 
 CACHE_FOLDER = ".narrate-cache"
@@ -46,6 +47,8 @@ class BuildOptions:
     """Pauses given on the command line: they override the front matter."""
     jobs: int = 0
     """Worker processes; 0: one per core."""
+    lexicon: Path | None = None
+    """A pronunciation file; None: `pronunciations.toml` beside each essay, if there is one."""
     formats: tuple[str, ...] = ("mp3",)
     """Any of FORMATS."""
     force: bool = False
@@ -187,14 +190,28 @@ def plan_episode(
             raise InputError(f"{script.path}: front matter 'pauses' must map names to milliseconds")
         pauses = with_pauses(pauses, given, f"{script.path}: front matter")
     pauses = with_pauses(pauses, options.pause_overrides, "--pause")
+    lexicon = lexicon_for(script, options.lexicon)
     planned = []
     for chapter in outline.chapters:
-        sentences = chapter_sentences(chapter, pauses)
+        sentences = chapter_sentences(chapter, pauses, lexicon)
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
         planned.append(
             PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio))
         )
     return PlannedEpisode(script, outline, out_dir / f"{script.stem}.mp3", tuple(planned))
+
+
+LEXICON_NAME = "pronunciations.toml"
+
+
+def lexicon_for(script: Script, named: Path | None) -> Lexicon | None:
+    """The pronunciation entries for an essay: the named file, else one beside the essay."""
+    path = named or script.path.parent / LEXICON_NAME
+    if named is None and not path.is_file():
+        return None
+    from narrate.lexicon import load_lexicon
+
+    return load_lexicon(path)
 
 
 def prepare_out_dir(out_dir: Path) -> Path:

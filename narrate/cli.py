@@ -65,23 +65,27 @@ def _script_paths(paths: tuple[str, ...]) -> list[Path]:
 @cli.command()
 @click.argument("script")
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
+@click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def chapters(script: str, spoken: bool, as_json: bool) -> None:
+def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> None:
     """List the chapters SCRIPT will be split into.
 
     Example: narrate chapters script/essay.txt --spoken
     """
+    from narrate.build import lexicon_for
     from narrate.chapters import split_chapters
     from narrate.script import read_script
     from narrate.speech import Pauses, chapter_sentences
 
-    outline = split_chapters(read_script(Path(script)))
+    essay = read_script(Path(script))
+    outline = split_chapters(essay)
+    entries = lexicon_for(essay, Path(lexicon) if lexicon else None) if spoken else None
     rows: list[dict[str, Any]] = []
     for chapter in outline.chapters:
         row = {"index": chapter.index, "title": chapter.title, "words": chapter.words,
                "minutes": round(chapter.minutes, 1)}  # fmt: skip
         if spoken:
-            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, Pauses())]
+            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, Pauses(), entries)]
         rows.append(row)
     if as_json:
         click.echo(json.dumps({"title": outline.title, "chapters": rows}, ensure_ascii=False))
@@ -128,6 +132,7 @@ _PAUSE = click.IntRange(0, 10_000)
     help="Make chapter N again even if cached (repeatable).",
 )
 @click.option("--force", is_flag=True, help="Make every chapter again.")
+@click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
 @click.option(
     "--format",
     "formats",
@@ -146,7 +151,8 @@ _PAUSE = click.IntRange(0, 10_000)
 def build(
     scripts: tuple[str, ...], out_dir: str, engine: str, voice: str | None,
     voice_dirs: tuple[str, ...], rate: int, bitrate: str, jobs: int,
-    remake: tuple[int, ...], force: bool, formats: str, cache_dir: str | None, as_json: bool,
+    remake: tuple[int, ...], force: bool, lexicon: str | None, formats: str, cache_dir: str | None,
+    as_json: bool,
     sentence_pause: int | None, paragraph_pause: int | None, title_pause: int | None,
     chapter_pause: int | None,
 ) -> None:  # fmt: skip
@@ -171,6 +177,7 @@ def build(
         force=force,
         remake=frozenset(remake),
         formats=parse_formats(formats),
+        lexicon=Path(lexicon) if lexicon else None,
         pause_overrides={
             name: value
             for name, value in (

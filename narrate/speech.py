@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from narrate.chapters import Chapter
 from narrate.errors import InputError
-from narrate.normalize import normalize
+from narrate.lexicon import Lexicon
+from narrate.normalize import spoken_form
 
 # Longest text handed to the engine at once: a run with no sentence end is cut at a clause or
 # word boundary so that no engine call is unbounded.
@@ -16,10 +17,50 @@ MAX_UTTERANCE_CHARS = 300
 
 _ABBREVIATIONS = frozenset(
     [
-        "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "rev", "gen", "col", "capt", "lt", "sgt",
-        "mt", "ft", "vs", "etc", "e.g", "i.e", "cf", "al", "fig", "no", "vol", "pp", "ch", "jan",
-        "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd",
-        "co", "corp", "approx"
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "rev",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "mt",
+        "ft",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "fig",
+        "no",
+        "vol",
+        "pp",
+        "ch",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "approx",
     ]
 )
 # A sentence ends at . ! ? or … (and any closing quotes or brackets) before a capital or digit.
@@ -62,9 +103,11 @@ class Sentence:
     pause_after_ms: int
 
 
-def chapter_sentences(chapter: Chapter, pauses: Pauses) -> tuple[Sentence, ...]:
+def chapter_sentences(
+    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None = None
+) -> tuple[Sentence, ...]:
     """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence."""
-    title = _sentence(chapter.title, pauses.title_ms, heading=True)
+    title = _sentence(chapter.title, pauses.title_ms, lexicon, heading=True)
     if not is_speakable(title.spoken):  # a title such as ".." or "* * *"
         title = Sentence(chapter.title, f"Chapter {chapter.index}", pauses.title_ms)
     sentences = [title]
@@ -72,7 +115,8 @@ def chapter_sentences(chapter: Chapter, pauses: Pauses) -> tuple[Sentence, ...]:
         parts = [part for part in split_sentences(paragraph) if is_speakable(part)]
         for position, part in enumerate(parts):
             last = position == len(parts) - 1
-            sentences.append(_sentence(part, pauses.paragraph_ms if last else pauses.sentence_ms))
+            pause = pauses.paragraph_ms if last else pauses.sentence_ms
+            sentences.append(_sentence(part, pause, lexicon))
     last = sentences[-1]
     sentences[-1] = Sentence(last.written, last.spoken, pauses.chapter_ms)
     return tuple(sentences)
@@ -83,10 +127,11 @@ def is_speakable(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _sentence(written: str, pause_ms: int, heading: bool = False) -> Sentence:
-    return Sentence(
-        written=written, spoken=normalize(written, heading=heading), pause_after_ms=pause_ms
-    )
+def _sentence(
+    written: str, pause_ms: int, lexicon: Lexicon | None, heading: bool = False
+) -> Sentence:
+    spoken = spoken_form(written, heading=heading, lexicon=lexicon)
+    return Sentence(written=written, spoken=spoken, pause_after_ms=pause_ms)
 
 
 def split_sentences(paragraph: str) -> list[str]:

@@ -245,6 +245,13 @@ def _start_espeak_synchronously() -> None:
     name = current.contents.name if current and current.contents.name else b""
     driver_class._defaultVoice = name.decode() if name else "gmw/en"
     driver_class._moduleInitialized = True
+    synth = _espeak.Synth
+
+    def synth_reading_phonemes(text: bytes, flags: int = 0, **options: Any) -> Any:
+        # [[...]] in the text is espeak phoneme input (pronunciation entries use it)
+        return synth(text, flags=flags | _espeak.PHONEMES, **options)
+
+    _espeak.Synth = synth_reading_phonemes
 
 
 def _run_synchronously(driver: Any) -> None:
