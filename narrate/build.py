@@ -8,8 +8,9 @@ import hashlib
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,14 @@ from narrate.chapters import Chapter, Outline, split_chapters
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError, OutputError
 from narrate.files import remove_stale_temporaries, temporary_name
+from narrate.podcast import TimedSentence, episode_cover, write_episode_files
 from narrate.records import file_stamps, files_untouched, read_record, write_record
 from narrate.render import ChapterJob
 from narrate.script import Script, read_script
 from narrate.speech import Pauses, Sentence, chapter_sentences, with_pauses
 
 if TYPE_CHECKING:
+    from narrate.config import PodcastSettings
     from narrate.lexicon import Lexicon
     from narrate.tags import ChapterMark, EpisodeTags
 
@@ -47,6 +50,8 @@ class BuildOptions:
     """Pauses given on the command line: they override the front matter."""
     jobs: int = 0
     """Worker processes; 0: one per core."""
+    podcast: PodcastSettings | None = None
+    """From narrate.toml: cover art, and the feed when it has a base_url."""
     lexicon: Path | None = None
     """A pronunciation file; None: `pronunciations.toml` beside each essay, if there is one."""
     formats: tuple[str, ...] = ("mp3",)
@@ -165,6 +170,10 @@ def build(
             chapter_entries = [entries[c.key] for c in episode.chapters]
             reports[number] = write_episode(episode, chapter_entries, made, options)
             cache.record_use(episode.output, [c.key for c in episode.chapters])
+    if options.podcast is not None and options.podcast.base_url:
+        from narrate.podcast import write_feed
+
+        write_feed(out_dir, options.podcast)
     return [reports[number] for number in range(len(episodes))]
 
 
@@ -256,7 +265,16 @@ def write_episode(
         reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     tags = episode_tags(episode, first_built)
+    cover, mime = episode_cover(
+        episode.script.meta, episode.script.path, options.podcast, tags.title, tags.artist
+    )
+    tags = replace(tags, cover=cover, cover_mime=mime)
     parts = [entry.path for entry in entries]
+    said = [
+        TimedSentence(report.start_ms + first, report.start_ms + end, sentence.written)
+        for report, planned, entry in zip(reports, episode.chapters, entries, strict=True)
+        for sentence, (first, end) in zip(planned.sentences, entry.spans_ms, strict=True)
+    ]
     files: list[Path] = []
     if "mp3" in options.formats:
         write_mp3(parts, marks, tags, episode.output)
@@ -272,18 +290,52 @@ def write_episode(
 
         files += write_chapter_mp3s(parts, marks, tags, out_dir, episode.script.stem)
         files.append(out_dir / episode.script.stem / f"{episode.script.stem}.m3u8")
+    files += write_episode_files(out_dir, episode.script.stem, tags.title, marks, said)
     report = EpisodeReport(
         episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)
     )
     record.update(
         episode_key=_episode_key(episode, options),
         first_built=first_built,
+        guid=record.get("guid") or str(uuid.uuid4()),  # for the life of the episode
+        title=tags.title,
+        author=tags.artist,
+        description=tags.comment,
+        published=_published(episode.script.meta, first_built),
+        episode=_positive(episode.script, "episode"),
+        season=_positive(episode.script, "season"),
         duration_ms=report.duration_ms,
         chapters=[asdict(r) for r in reports],
         files=file_stamps([path.relative_to(out_dir) for path in files], out_dir),
     )
     write_record(out_dir, episode.script.stem, record)
     return report
+
+
+def _published(meta: dict, first_built: str) -> str:
+    """The episode's date as an ISO datetime in UTC: front matter `date`, else the first build."""
+    value = meta.get("date") or first_built
+    if isinstance(value, datetime.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    else:
+        try:
+            day = value if isinstance(value, datetime.date) else date_of(str(value))
+        except ValueError:
+            day = datetime.date.fromisoformat(first_built)
+        moment = datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC)
+    return moment.isoformat()
+
+
+date_of = datetime.date.fromisoformat
+
+
+def _positive(script: Script, key: str) -> int | None:
+    value = script.meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"{script.path}: front matter {key!r} must be a positive whole number")
+    return value
 
 
 def write_mp3(parts: list[Path], marks: list[ChapterMark], tags: EpisodeTags, output: Path) -> None:
@@ -329,7 +381,8 @@ def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
         "title": episode.outline.title,
         "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
         "formats": sorted(options.formats),
-        "format": 2,
+        "podcast": repr(options.podcast),
+        "format": 3,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

@@ -99,28 +99,27 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
 
 
 _PAUSE = click.IntRange(0, 10_000)
+_CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 
 
 @cli.command()
 @click.argument("scripts", nargs=-1, required=True)
 @click.option("--out", "out_dir", default="audio_out", show_default=True, help="Output folder.")
-@click.option(
-    "--engine", default="pyttsx3", show_default=True, help="pyttsx3 (espeak-ng) or piper."
-)
+@click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
+@click.option("--engine", default=None, help="pyttsx3 (espeak-ng, the default) or piper.")
 @click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
-@click.option("--rate", default=175, show_default=True, type=int, help="Words per minute (80-450).")
+@click.option("--rate", default=None, type=int, help="Words per minute, 80-450 (default 175).")
 @click.option(
     "--bitrate",
-    default=64,
-    show_default=True,
+    default=None,
     type=click.Choice(["48", "64", "96", "128"]),
-    help="MP3 bitrate in kbps.",
+    help="MP3 bitrate in kbps (default 64).",
 )
 @click.option(
     "--jobs",
     "-j",
-    default=0,
+    default=None,
     type=click.IntRange(min=0),
     help="Chapters made at once. Default: one per core.",
 )
@@ -136,9 +135,8 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option(
     "--format",
     "formats",
-    default="mp3",
-    show_default=True,
-    help="Comma-separated: mp3 (podcast), m4b (audiobook players), chapter-mp3 (one per chapter).",
+    default=None,
+    help="Comma-separated: mp3 (podcast, default), m4b (audiobooks), chapter-mp3 (per chapter).",
 )
 @click.option(
     "--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache."
@@ -148,47 +146,20 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def build(
-    scripts: tuple[str, ...], out_dir: str, engine: str, voice: str | None,
-    voice_dirs: tuple[str, ...], rate: int, bitrate: str, jobs: int,
-    remake: tuple[int, ...], force: bool, lexicon: str | None, formats: str, cache_dir: str | None,
-    as_json: bool,
-    sentence_pause: int | None, paragraph_pause: int | None, title_pause: int | None,
-    chapter_pause: int | None,
-) -> None:  # fmt: skip
+def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
     """Build SCRIPTS into chaptered MP3s in the output folder.
 
-    Only chapters whose text or settings changed since the last build are spoken again.
+    Only chapters whose text or settings changed since the last build are spoken again. Settings
+    not given as flags come from narrate.toml (./narrate.toml, or --config).
 
     Example: narrate build script/essay.txt --out audio_out --rate 180
     """
-    from narrate.audio import AudioFormat
-    from narrate.build import BuildOptions, parse_formats
     from narrate.build import build as run_build
-    from narrate.engines import VoiceSettings
+    from narrate.settings import build_options, read_config, voice_dirs
 
-    _use_voice_dirs(voice_dirs)
-    options = BuildOptions(
-        out_dir=Path(out_dir),
-        cache_dir=Path(cache_dir) if cache_dir else None,
-        voice=VoiceSettings(engine=engine, voice=voice, rate=rate),
-        audio=AudioFormat(bitrate_kbps=int(bitrate)),
-        jobs=jobs,
-        force=force,
-        remake=frozenset(remake),
-        formats=parse_formats(formats),
-        lexicon=Path(lexicon) if lexicon else None,
-        pause_overrides={
-            name: value
-            for name, value in (
-                ("sentence", sentence_pause),
-                ("paragraph", paragraph_pause),
-                ("title", title_pause),
-                ("chapter", chapter_pause),
-            )
-            if value is not None
-        },  # fmt: skip
-    )
+    config = read_config(config_file)
+    _use_voice_dirs(voice_dirs(config, flags.pop("voice_dirs")))
+    options = build_options(config, flags)
     show_bar = not as_json and sys.stderr.isatty()
     progress = _ProgressBar() if show_bar else None
     reports = run_build(_script_paths(scripts), options, on_progress=progress, warn=_warn)
@@ -258,6 +229,25 @@ def _use_voice_dirs(voice_dirs: tuple[str, ...]) -> None:
         from narrate.engines import piper
 
         piper.set_voice_dirs(voice_dirs)
+
+
+@cli.command()
+@click.argument("out_dir", default="audio_out")
+@click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
+def feed(out_dir: str, config_file: str | None) -> None:
+    """Write OUT_DIR/feed.xml listing every episode built there.
+
+    Needs [podcast] base_url in narrate.toml: where OUT_DIR is uploaded.
+
+    Example: narrate feed audio_out
+    """
+    from narrate.podcast import write_feed
+    from narrate.settings import read_config
+
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        raise click.ClickException(f"{folder}: no such folder")
+    click.echo(str(write_feed(folder, read_config(config_file).podcast)))
 
 
 @cli.group()

@@ -15,7 +15,9 @@ def test_adding_formats_synthesizes_nothing_and_every_format_matches_the_mp3(tmp
     script = copy_data("heading-styles.txt", tmp_path)
     out = tmp_path / "out"
     first = build_json(str(script), "--out", str(out))["episodes"][0]
-    assert [Path(f).name for f in first["files"]] == ["heading-styles.mp3"]
+    assert [Path(f).name for f in first["files"]] == [
+        "heading-styles.mp3", "heading-styles.chapters.json", "heading-styles.vtt", "heading-styles.srt",
+    ]  # fmt: skip
     episode = build_json(str(script), "--out", str(out), "--format", "mp3,m4b,chapter-mp3")["episodes"][0]
     assert not any(c["synthesized"] for c in episode["chapters"])
     mp3_marks = ffmpeg_chapters(out / "heading-styles.mp3")

@@ -1,0 +1,128 @@
+"""The podcast side of a build: each episode's chapters JSON, transcripts and cover, and the feed
+over every episode in an output folder. Pure formatting lives in publish.py; this is the I/O."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from narrate.errors import InputError
+from narrate.files import write_atomic
+from narrate.records import RECORDS_FOLDER, all_records
+
+if TYPE_CHECKING:
+    from narrate.config import PodcastSettings
+    from narrate.tags import ChapterMark
+
+FEED_NAME = "feed.xml"
+VTT_LINE, SRT_LINE = 65, 32
+
+
+@dataclass(frozen=True)
+class TimedSentence:
+    """A sentence as written, and where its sound lies in the episode."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+def write_episode_files(
+    out_dir: Path,
+    stem: str,
+    title: str,
+    marks: Sequence[ChapterMark],
+    said: Sequence[TimedSentence],
+) -> list[Path]:
+    """`<stem>.chapters.json`, `<stem>.vtt` and `<stem>.srt` beside the episode's audio."""
+    from narrate.publish import chapters_json, sentence_cues, srt, webvtt
+
+    spans = [(s.start_ms, s.end_ms, s.text) for s in said]
+    outputs = {
+        out_dir / f"{stem}.chapters.json": chapters_json(marks, title),
+        out_dir / f"{stem}.vtt": webvtt(sentence_cues(spans, max_line=VTT_LINE)),
+        out_dir / f"{stem}.srt": srt(sentence_cues(spans, max_line=SRT_LINE)),
+    }
+    for path, text in outputs.items():
+        write_atomic(path, text.encode("utf-8"))
+    return list(outputs)
+
+
+def episode_cover(meta: dict[str, Any], script: Path, podcast: PodcastSettings | None,
+                  title: str, author: str) -> tuple[bytes, str]:  # fmt: skip
+    """The episode's cover: its front matter `image`, else the podcast's, else a plain one made
+    from its title and author (directories refuse a feed without art)."""
+    from narrate.cover import check_cover, plain_cover
+
+    if meta.get("image"):
+        return check_cover((script.parent / str(meta["image"])).resolve())
+    if podcast is not None and podcast.image is not None:
+        return check_cover(podcast.image)
+    return plain_cover(title, author), "image/png"
+
+
+def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
+    """`<out>/feed.xml` listing every episode built in the folder."""
+    from narrate.cover import plain_cover
+    from narrate.publish import FeedEpisode, feed_xml
+    from narrate.publish import podcast_guid as guid_of_url
+
+    if not podcast.base_url:
+        raise InputError(
+            "the feed needs [podcast] base_url in narrate.toml (where audio_out/ is uploaded)"
+        )
+    base = podcast.base_url if podcast.base_url.endswith("/") else podcast.base_url + "/"
+    feed_url = base + FEED_NAME
+    state_path = out_dir / RECORDS_FOLDER / "podcast.json"
+    state = _read_json(state_path)
+    # assigned once, kept even if the feed later moves
+    guid = podcast.guid or state.get("guid") or guid_of_url(feed_url)
+    if podcast.image is not None:
+        cover_name = "cover" + podcast.image.suffix.lower()
+        cover_data = podcast.image.read_bytes()
+    else:
+        cover_name = "cover.png"
+        cover_data = plain_cover(podcast.title, podcast.author)
+    cover = out_dir / cover_name
+    if not cover.exists() or cover.read_bytes() != cover_data:
+        write_atomic(cover, cover_data)
+    episodes = []
+    for record in all_records(out_dir):
+        stem = record["stem"]
+        audio = out_dir / f"{stem}.mp3"
+        if not audio.is_file() or "guid" not in record:
+            continue
+        episodes.append(
+            FeedEpisode(
+                guid=record["guid"],
+                title=record["title"],
+                description=record.get("description") or record["title"],
+                pub_date=datetime.datetime.fromisoformat(record["published"]),
+                slug=stem,
+                audio_name=audio.name,
+                audio_bytes=audio.stat().st_size,
+                duration_ms=record["duration_ms"],
+                episode=record.get("episode"),
+                season=record.get("season"),
+                image_url=None,
+                has_chapters=(out_dir / f"{stem}.chapters.json").is_file(),
+                has_transcripts=(out_dir / f"{stem}.vtt").is_file(),
+            )
+        )
+    feed = out_dir / FEED_NAME
+    write_atomic(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
+    state_path.parent.mkdir(exist_ok=True)
+    write_atomic(state_path, json.dumps({"guid": guid}).encode())
+    return feed
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
