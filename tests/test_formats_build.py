@@ -53,3 +53,18 @@ def test_adding_formats_synthesizes_nothing_and_every_format_matches_the_mp3(tmp
 
     again = build_json(str(script), "--out", str(out), "--format", "mp3,m4b,chapter-mp3")["episodes"][0]
     assert again["files"] == episode["files"]  # up to date: nothing written, the same files reported
+
+
+def test_a_300_chapter_script_keeps_every_mark_in_the_mp3(tmp_path: Path) -> None:
+    """One CTOC lists at most 255 children; narrate nests tables so no reader loses chapters."""
+    script = tmp_path / "long.md"
+    script.write_text("# Long\n\n" + "\n\n".join(f"## Part {n}\n\nWord {n}." for n in range(1, 301)))
+    episode = build_json(str(script), "--out", str(tmp_path / "out"))["episodes"][0]
+    titles = [f"Part {n}" for n in range(1, 301)]
+    assert [m[2] for m in ffmpeg_chapters(Path(episode["output"]))] == titles
+    tag = eyed3.load(episode["output"]).tag
+    tables = {toc.element_id: toc for toc in tag.table_of_contents}
+    (top,) = [toc for toc in tables.values() if toc.toplevel]
+    listed = [child for table in top.child_ids for child in tables[table].child_ids]
+    by_id = {chapter.element_id: chapter.title for chapter in tag.chapters}
+    assert [by_id[i] for i in listed] == titles
