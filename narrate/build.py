@@ -43,6 +43,8 @@ class BuildOptions:
     cache_dir: Path | None = None
     """None: `<out_dir>/.narrate-cache`."""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    voice_overrides: dict[str, object] = field(default_factory=dict)
+    """Engine, voice or rate given as flags: they win over an essay's front matter."""
     audio: AudioFormat = field(default_factory=AudioFormat)
     pauses: Pauses = field(default_factory=Pauses)
     """Pauses from defaults and narrate.toml; an essay's front matter may override them."""
@@ -118,11 +120,14 @@ def build(
         for message in script.warnings:
             warn(message)
     _check_unique_stems(scripts)
-    voice = check_settings(options.voice)
-    identity = engine_kind(voice.engine).identity(voice)
+    voices = [voice_for(script, options) for script in scripts]
+    identities = {voice: engine_kind(voice.engine).identity(voice) for voice in set(voices)}
     out_dir = prepare_out_dir(options.out_dir)
     cache = ChapterCache(options.cache_dir or out_dir / CACHE_FOLDER)
-    episodes = [plan_episode(script, out_dir, identity, options) for script in scripts]
+    episodes = [
+        plan_episode(script, out_dir, identities[voice], options)
+        for script, voice in zip(scripts, voices, strict=True)
+    ]
 
     reports: dict[int, EpisodeReport] = {}
     entries: dict[str, CachedChapter] = {}
@@ -153,7 +158,7 @@ def build(
                 jobs[key] = ChapterJob(
                     key=key,
                     utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),
-                    voice=voice,
+                    voice=voices[number],
                     audio=options.audio,
                     cache_root=cache.root,
                 )
@@ -186,6 +191,25 @@ def parse_formats(text: str) -> tuple[str, ...]:
             f"unknown format {', '.join(unknown) or repr(text)}: choose from {', '.join(FORMATS)}"
         )
     return names
+
+
+VOICE_KEYS = ("engine", "voice", "rate")
+
+
+def voice_for(script: Script, options: BuildOptions) -> VoiceSettings:
+    """The build's voice, with the essay's front matter `engine`, `voice` and `rate` over it
+    (flags given on the command line still win), checked against the engine."""
+    chosen = {key: script.meta[key] for key in VOICE_KEYS if script.meta.get(key) is not None}
+    chosen.update(options.voice_overrides)
+    if not chosen:
+        return check_settings(options.voice)
+    if "rate" in chosen and (
+        isinstance(chosen["rate"], bool) or not isinstance(chosen["rate"], int)
+    ):
+        raise InputError(f"{script.path}: front matter 'rate' must be words per minute, a number")
+    if "engine" in chosen and "voice" not in chosen:
+        chosen["voice"] = None  # another engine: its own default voice
+    return check_settings(replace(options.voice, **{k: chosen[k] for k in chosen}))
 
 
 def plan_episode(

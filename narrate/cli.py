@@ -200,15 +200,20 @@ def _episode_json(report: Any) -> dict[str, Any]:
     "--engine", default="pyttsx3", show_default=True, help="pyttsx3 (espeak-ng) or piper."
 )
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
+@click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def voices(engine: str, voice_dirs: tuple[str, ...], as_json: bool) -> None:
+def voices(
+    engine: str, voice_dirs: tuple[str, ...], config_file: str | None, as_json: bool
+) -> None:
     """List the voices an engine offers.
 
     Example: narrate voices --engine piper --voice-dir ~/voices
     """
     from narrate.engines import engine_kind
+    from narrate.settings import read_config
+    from narrate.settings import voice_dirs as configured_dirs
 
-    _use_voice_dirs(voice_dirs)
+    _use_voice_dirs(configured_dirs(read_config(config_file), voice_dirs))
     kind = engine_kind(engine)
     details = getattr(kind, "voice_details", None)
     if details is not None:

@@ -81,15 +81,14 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
     state = _read_json(state_path)
     # assigned once, kept even if the feed later moves
     guid = podcast.guid or state.get("guid") or guid_of_url(feed_url)
+    drawn_for = [podcast.title, podcast.author]
     if podcast.image is not None:
         cover_name = "cover" + podcast.image.suffix.lower()
-        cover_data = podcast.image.read_bytes()
+        _write_if_changed(out_dir / cover_name, podcast.image.read_bytes())
     else:
         cover_name = "cover.png"
-        cover_data = plain_cover(podcast.title, podcast.author)
-    cover = out_dir / cover_name
-    if not cover.exists() or cover.read_bytes() != cover_data:
-        write_atomic(cover, cover_data)
+        if state.get("cover_drawn_for") != drawn_for or not (out_dir / cover_name).exists():
+            write_atomic(out_dir / cover_name, plain_cover(podcast.title, podcast.author))
     episodes = []
     for record in all_records(out_dir):
         stem = record["stem"]
@@ -114,10 +113,20 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
             )
         )
     feed = out_dir / FEED_NAME
-    write_atomic(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
+    _write_if_changed(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
     state_path.parent.mkdir(exist_ok=True)
-    write_atomic(state_path, json.dumps({"guid": guid}).encode())
+    _write_if_changed(state_path, json.dumps({"guid": guid, "cover_drawn_for": drawn_for}).encode())
     return feed
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """An unchanged build leaves published files (and their times) alone."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -38,6 +38,9 @@ def build_options(config: Config, flags: dict[str, Any]) -> BuildOptions:
             rate=pick("rate", config.rate, DEFAULT_RATE),
         ),
         audio=AudioFormat(bitrate_kbps=int(pick("bitrate", config.bitrate, 64))),
+        voice_overrides={
+            k: flags[k] for k in ("engine", "voice", "rate") if flags.get(k) is not None
+        },
         pauses=pauses,
         pause_overrides={
             name: flags[f"{name}_pause"]
