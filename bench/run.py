@@ -51,6 +51,11 @@ sys.stdout.buffer.write(done.stdout)
 """
 
 
+def at_most(name: str, value: float, limit: float, unit: str, digits: int) -> Figure:
+    """A figure with an upper bound as its target."""
+    return Figure(name, round(value, digits), unit, f"<= {limit}", value <= limit)
+
+
 @dataclass
 class Measured:
     """One command's wall time, output and memory peaks."""
@@ -291,13 +296,7 @@ def essay_section(bench: Bench, runs: int) -> Section:
         Figure("essay floor time", round(floor_s, 2), "s", "", None),
         Figure("essay cold build time", round(cold_s, 2), "s", "", None),
         Figure("essay cold build: every chapter synthesized", str(cold_ok), "", "True", cold_ok),
-        Figure(
-            "essay cold / floor",
-            round(ratio(cold_s, floor_s), 3),
-            "x",
-            "<= 1.25",
-            ratio(cold_s, floor_s) <= 1.25,
-        ),
+        at_most("essay cold / floor", ratio(cold_s, floor_s), 1.25, "x", 3),
         Figure(
             f"essay rebuild after editing chapter {ESSAY_EDIT_CHAPTER}",
             round(rebuild_s, 2),
@@ -305,13 +304,7 @@ def essay_section(bench: Bench, runs: int) -> Section:
             "",
             None,
         ),
-        Figure(
-            "essay rebuild / cold",
-            round(ratio(rebuild_s, cold_s), 3),
-            "x",
-            "<= 0.50",
-            ratio(rebuild_s, cold_s) <= 0.50,
-        ),
+        at_most("essay rebuild / cold", ratio(rebuild_s, cold_s), 0.50, "x", 3),
         Figure(
             f"essay rebuild synthesized only chapter {ESSAY_EDIT_CHAPTER}",
             str(edits_ok),
@@ -378,13 +371,7 @@ def book_section(bench: Bench, runs: int, essay: Section | None) -> Section:
         Figure("book floor time", round(floor_s, 1), "s", "", None),
         Figure("book cold build time", round(cold_s, 1), "s", "", None),
         Figure("book cold build: every chapter synthesized", str(cold_ok), "", "True", cold_ok),
-        Figure(
-            "book cold / floor",
-            round(ratio(cold_s, floor_s), 3),
-            "x",
-            "<= 1.0",
-            ratio(cold_s, floor_s) <= 1.0,
-        ),
+        at_most("book cold / floor", ratio(cold_s, floor_s), 1.0, "x", 3),
         Figure(
             f"book rebuild after editing chapter {BOOK_EDIT_CHAPTER}",
             round(rebuild_s, 2),
@@ -392,13 +379,7 @@ def book_section(bench: Bench, runs: int, essay: Section | None) -> Section:
             "",
             None,
         ),
-        Figure(
-            "book rebuild / cold",
-            round(ratio(rebuild_s, cold_s), 4),
-            "x",
-            "<= 0.05",
-            ratio(rebuild_s, cold_s) <= 0.05,
-        ),
+        at_most("book rebuild / cold", ratio(rebuild_s, cold_s), 0.05, "x", 4),
         Figure(
             f"book rebuild synthesized only chapter {BOOK_EDIT_CHAPTER}",
             str(edits_ok),
@@ -406,26 +387,14 @@ def book_section(bench: Bench, runs: int, essay: Section | None) -> Section:
             "True",
             edits_ok,
         ),
-        Figure(
-            f"book peak RSS, largest process ({largest})",
-            round(peak_mb, 1),
-            "MB",
-            "<= 300",
-            peak_mb <= 300,
-        ),
+        at_most(f"book peak RSS, largest process ({largest})", peak_mb, 300, "MB", 1),
     ]
     if essay is not None:
         essay_per_word = essay.median("cold_s") / essay.runs["words"][0]
         book_per_word = cold_s / words
         per_word = ratio(book_per_word, essay_per_word)
         section.figures.append(
-            Figure(
-                "time per word, book / essay (cold builds)",
-                round(per_word, 3),
-                "x",
-                "<= 1.2",
-                per_word <= 1.2,
-            )
+            at_most("time per word, book / essay (cold builds)", per_word, 1.2, "x", 3)
         )
         section.runs["ms_per_word"] = [
             round(book_per_word * 1000, 3),
