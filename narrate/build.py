@@ -173,7 +173,7 @@ def build(
     for number, episode in enumerate(episodes):
         if number not in reports:
             chapter_entries = [entries[c.key] for c in episode.chapters]
-            reports[number] = write_episode(episode, chapter_entries, made, options)
+            reports[number] = write_episode(episode, chapter_entries, made, options, cache.root)
             cache.record_use(episode.output, [c.key for c in episode.chapters])
     if options.podcast is not None and options.podcast.base_url:
         from narrate.podcast import write_feed
@@ -272,6 +272,7 @@ def write_episode(
     entries: list[CachedChapter],
     made: set[str],
     options: BuildOptions,
+    cache_dir: Path,
 ) -> EpisodeReport:
     """Write every requested format from the cached chapters, atomically, and record the result."""
     from narrate.tags import ChapterMark
@@ -290,7 +291,12 @@ def write_episode(
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     tags = episode_tags(episode, first_built)
     cover, mime = episode_cover(
-        episode.script.meta, episode.script.path, options.podcast, tags.title, tags.artist
+        episode.script.meta,
+        episode.script.path,
+        options.podcast,
+        tags.title,
+        tags.artist,
+        cache_dir,
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
     parts = [entry.path for entry in entries]

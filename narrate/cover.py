@@ -33,7 +33,7 @@ def plain_cover(title: str, author: str, size: int = COVER_SIZE) -> bytes:
     if author:
         draw.text((size // 2, size - size // 6), author, font=author_font, fill=INK, anchor="mm")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False, compress_level=6)
+    image.save(out, format="PNG", compress_level=1)  # 0.13 s instead of 0.2 s at the default
     return out.getvalue()
 
 

@@ -4,6 +4,7 @@ over every episode in an output folder. Pure formatting lives in publish.py; thi
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from narrate.tags import ChapterMark
 
 FEED_NAME = "feed.xml"
+COVER_VERSION = 1
+"""Bump when plain covers are drawn differently."""
 VTT_LINE, SRT_LINE = 65, 32
 
 
@@ -52,17 +55,32 @@ def write_episode_files(
     return list(outputs)
 
 
-def episode_cover(meta: dict[str, Any], script: Path, podcast: PodcastSettings | None,
-                  title: str, author: str) -> tuple[bytes, str]:  # fmt: skip
+def episode_cover(
+    meta: dict[str, Any],
+    script: Path,
+    podcast: PodcastSettings | None,
+    title: str,
+    author: str,
+    cache_dir: Path,
+) -> tuple[bytes, str]:
     """The episode's cover: its front matter `image`, else the podcast's, else a plain one made
-    from its title and author (directories refuse a feed without art)."""
+    from its title and author (directories refuse a feed without art), kept in the cache."""
     from narrate.cover import check_cover, plain_cover
 
     if meta.get("image"):
         return check_cover((script.parent / str(meta["image"])).resolve())
     if podcast is not None and podcast.image is not None:
         return check_cover(podcast.image)
-    return plain_cover(title, author), "image/png"
+    name = hashlib.sha256(json.dumps([COVER_VERSION, title, author]).encode()).hexdigest()
+    kept = cache_dir / "covers" / f"{name}.png"
+    try:
+        return kept.read_bytes(), "image/png"
+    except OSError:
+        pass
+    data = plain_cover(title, author)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(kept, data)
+    return data, "image/png"
 
 
 def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
