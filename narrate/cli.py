@@ -113,7 +113,7 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option(
     "--bitrate",
     default=None,
-    type=click.Choice(["48", "64", "96", "128"]),
+    type=click.Choice(["32", "40", "48", "56", "64", "80", "96", "112", "128", "160", "192"]),
     help="MP3 bitrate in kbps (default 64).",
 )
 @click.option(

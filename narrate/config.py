@@ -1,20 +1,29 @@
-"""`narrate.toml`: podcast settings and defaults for builds. Every problem names its key."""
+"""`narrate.toml`: the podcast's settings and a build's defaults. Every problem is one line naming
+the file and the key."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from narrate.engines import MAX_RATE, MIN_RATE
 from narrate.errors import InputError
+from narrate.speech import MAX_PAUSE_MS, PAUSE_KEYS
 
 CONFIG_NAME = "narrate.toml"
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DEFAULT_CATEGORY = ("Arts", "Books")
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 Layer III
+MAX_JOBS = 256
+COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-([A-Za-z]{2,4}|[0-9]{3}))?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-# Apple Podcasts categories and their subcategories, spelled and cased as Apple lists them.
+# Apple Podcasts' categories and subcategories, spelled and cased exactly as Apple lists them.
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
     "Business": (
@@ -57,6 +66,15 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }  # fmt: skip
 
+_KEYS: dict[str, tuple[str, ...]] = {
+    "podcast": ("title", "author", "description", "language", "base_url", "image", "category",
+                "explicit", "email", "guid"),
+    "voice": ("engine", "voice", "rate", "voice_dir"),
+    "pauses": tuple(f"{name}_ms" for name in PAUSE_KEYS),
+    "audio": ("bitrate",),
+    "build": ("format", "jobs", "lexicon"),
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class PodcastSettings:
@@ -66,19 +84,22 @@ class PodcastSettings:
     author: str = ""
     description: str = ""
     language: str = "en"
+    """An ISO 639 code, optionally with a region: "en", "en-GB"."""
     base_url: str | None = None
-    """Where the output folder is published (https, ending in "/")."""
+    """Where the output folder is published: https, ending in "/"."""
     image: Path | None = None
-    category: tuple[str, ...] = ("Arts", "Books")
+    """The show's cover (square JPEG or PNG), resolved against the toml's folder."""
+    category: tuple[str, ...] = DEFAULT_CATEGORY
     """Apple category, and its subcategory if any."""
     explicit: bool = False
     email: str = ""
     guid: str | None = None
+    """The podcast:guid, when the user pins it; else narrate assigns one once."""
 
 
 @dataclass(frozen=True)
 class Config:
-    """A whole narrate.toml; None means "not set: use the default"."""
+    """A whole narrate.toml. None (or empty) means "not set: use the default"."""
 
     path: Path | None = None
     podcast: PodcastSettings = field(default_factory=PodcastSettings)
@@ -87,166 +108,243 @@ class Config:
     rate: int | None = None
     voice_dirs: tuple[Path, ...] = ()
     pauses: dict[str, int] = field(default_factory=dict)
+    """Only the pauses set, by key ("sentence_ms", ...)."""
     bitrate: int | None = None
     formats: tuple[str, ...] | None = None
     jobs: int | None = None
     lexicon: Path | None = None
 
 
-_SECTIONS = {
-    "podcast": {"title", "author", "description", "language", "base_url", "image", "category",
-                "explicit", "email", "guid"},
-    "voice": {"engine", "voice", "rate", "voice_dir"},
-    "pauses": {"sentence_ms", "paragraph_ms", "title_ms", "chapter_ms",
-               "sentence", "paragraph", "title", "chapter"},
-    "audio": {"bitrate"},
-    "build": {"format", "jobs", "lexicon"},
-}  # fmt: skip
-
-
 def find_config(explicit: Path | None, cwd: Path) -> Path | None:
     """The file named by --config (which must exist), else ./narrate.toml if there is one."""
     if explicit is not None:
-        if not explicit.is_file():
+        path = cwd / explicit
+        if not path.is_file():
             raise InputError(f"{explicit}: no such configuration file")
-        return explicit
+        return path
     default = cwd / CONFIG_NAME
     return default if default.is_file() else None
 
 
 def load_config(path: Path | None) -> Config:
-    """Read and check narrate.toml; `Config()` when there is none."""
+    """Read and check a narrate.toml; `Config()` when there is none."""
     if path is None:
         return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read ({exc})") from None
-    for section, table in data.items():
-        if section not in _SECTIONS:
-            raise InputError(f"{path}: unknown section [{section}]")
-        if not isinstance(table, dict):
-            raise InputError(f"{path}: [{section}] must be a table")
-        for key in table:
-            if key not in _SECTIONS[section]:
-                raise InputError(f"{path}: unknown key [{section}] {key}")
-    check = _Checker(path)
-    podcast = data.get("podcast", {})
-    voice = data.get("voice", {})
-    build = data.get("build", {})
-    formats = build.get("format")
-    if isinstance(formats, str):
-        formats = [part.strip() for part in formats.split(",")]
+    read = _Reader(path, _read_tables(path))
     return Config(
         path=path,
         podcast=PodcastSettings(
-            title=check.text(podcast, "podcast", "title") or "Untitled Podcast",
-            author=check.text(podcast, "podcast", "author") or "",
-            description=check.text(podcast, "podcast", "description") or "",
-            language=check.language(podcast),
-            base_url=check.base_url(podcast),
-            image=check.path(podcast, "podcast", "image"),
-            category=check.category(podcast),
-            explicit=check.flag(podcast, "podcast", "explicit"),
-            email=check.email(podcast),
-            guid=check.text(podcast, "podcast", "guid"),
+            title=read.text("podcast", "title") or "Untitled Podcast",
+            author=read.text("podcast", "author") or "",
+            description=read.text("podcast", "description") or "",
+            language=read.language(),
+            base_url=read.base_url(),
+            image=read.path("podcast", "image", COVER_SUFFIXES),
+            category=read.category(),
+            explicit=read.flag("podcast", "explicit"),
+            email=read.email(),
+            guid=read.guid(),
         ),
-        engine=check.text(voice, "voice", "engine"),
-        voice=check.text(voice, "voice", "voice"),
-        rate=check.number(voice, "voice", "rate", 80, 450),
-        voice_dirs=tuple(p for p in [check.path(voice, "voice", "voice_dir")] if p is not None),
+        engine=read.text("voice", "engine"),
+        voice=read.text("voice", "voice"),
+        rate=read.whole("voice", "rate", MIN_RATE, MAX_RATE),
+        voice_dirs=read.paths("voice", "voice_dir"),
         pauses={
-            k: check.number(data.get("pauses", {}), "pauses", k, 0, 10_000) or 0
-            for k in data.get("pauses", {})
-        },  # fmt: skip
-        bitrate=check.number(data.get("audio", {}), "audio", "bitrate", 32, 320),
-        formats=tuple(check.strings(formats, "build", "format")) if formats is not None else None,
-        jobs=check.number(build, "build", "jobs", 0, 256),
-        lexicon=check.path(build, "build", "lexicon"),
+            key: value
+            for key in _KEYS["pauses"]
+            if (value := read.whole("pauses", key, 0, MAX_PAUSE_MS)) is not None
+        },
+        bitrate=read.bitrate(),
+        formats=read.names("build", "format"),
+        jobs=read.whole("build", "jobs", 0, MAX_JOBS),
+        lexicon=read.path("build", "lexicon"),
     )
 
 
-class _Checker:
-    """Typed reads of one file's tables, each failure one line naming file and key."""
+def _read_tables(path: Path) -> dict[str, dict[str, Any]]:
+    """The file's tables, refusing bad TOML and any section or key narrate does not know."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {_one_line(str(exc))}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot be read: it is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise InputError(f"{path}: unknown key {section} (settings go in a [section])")
+        if section not in _KEYS:
+            known = ", ".join(f"[{name}]" for name in _KEYS)
+            raise InputError(f"{path}: unknown section [{section}] (known: {known})")
+        for key in table:
+            if key not in _KEYS[section]:
+                raise InputError(f"{path}: unknown key [{section}] {key}")
+    return data
 
-    def __init__(self, file: Path) -> None:
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Reader:
+    """Typed values from one file's tables; each failure is one line naming the file and key."""
+
+    def __init__(self, file: Path, tables: dict[str, dict[str, Any]]) -> None:
         self.file = file
+        self.tables = tables
+
+    def value(self, section: str, key: str) -> Any:
+        return self.tables.get(section, {}).get(key)
 
     def fail(self, section: str, key: str, problem: str) -> InputError:
         return InputError(f"{self.file}: [{section}] {key} {problem}")
 
-    def text(self, table: dict[str, Any], section: str, key: str) -> str | None:
-        value = table.get(key)
+    def text(self, section: str, key: str) -> str | None:
+        value = self.value(section, key)
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.fail(section, key, "must be a string")
+            raise self.fail(section, key, f"must be a string, not {_toml_type(value)}")
         return value.strip() or None
 
-    def strings(self, value: Any, section: str, key: str) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(section, key, "must be a list of strings")
-        return value
-
-    def number(
-        self, table: dict[str, Any], section: str, key: str, low: int, high: int
-    ) -> int | None:
-        value = table.get(key)
+    def whole(self, section: str, key: str, low: int, high: int) -> int | None:
+        value = self.value(section, key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(section, key, "must be a whole number")
+            raise self.fail(section, key, f"must be a whole number, not {_toml_type(value)}")
         if not low <= value <= high:
             raise self.fail(section, key, f"must be {low} to {high}, not {value}")
         return value
 
-    def flag(self, table: dict[str, Any], section: str, key: str) -> bool:
-        value = table.get(key, False)
+    def flag(self, section: str, key: str) -> bool:
+        value = self.value(section, key)
+        if value is None:
+            return False
         if not isinstance(value, bool):
-            raise self.fail(section, key, "must be true or false")
+            raise self.fail(section, key, f"must be true or false, not {_toml_type(value)}")
         return value
 
-    def path(self, table: dict[str, Any], section: str, key: str) -> Path | None:
-        value = self.text(table, section, key)
+    def path(self, section: str, key: str, suffixes: tuple[str, ...] = ()) -> Path | None:
+        """A file named relative to the toml's folder, which must exist."""
+        value = self.text(section, key)
+        return None if value is None else self._existing(section, key, value, suffixes)
+
+    def paths(self, section: str, key: str) -> tuple[Path, ...]:
+        """One path or a list of them."""
+        value = self.value(section, key)
         if value is None:
-            return None
-        resolved = (self.file.parent / value).expanduser()
-        if not resolved.exists():
+            return ()
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise self.fail(section, key, "must be a path or a list of paths")
+        return tuple(self._existing(section, key, v, ()) for v in values if v.strip())
+
+    def _existing(self, section: str, key: str, value: str, suffixes: tuple[str, ...]) -> Path:
+        path = self.file.parent / Path(value.strip()).expanduser()
+        if suffixes and path.suffix.lower() not in suffixes:
+            raise self.fail(section, key, f"must be a {'/'.join(suffixes)} file, not {value!r}")
+        if not path.exists():
             raise self.fail(section, key, f"names {value!r}, which does not exist")
-        return resolved
+        return path
 
-    def language(self, table: dict[str, Any]) -> str:
-        value = self.text(table, "podcast", "language") or "en"
-        if not _LANGUAGE.match(value):
-            raise self.fail(
-                "podcast",
-                "language",
-                f"must be an ISO 639 code like 'en' or 'en-GB', not {value!r}",
-            )
-        return value
-
-    def base_url(self, table: dict[str, Any]) -> str | None:
-        value = self.text(table, "podcast", "base_url")
+    def names(self, section: str, key: str) -> tuple[str, ...] | None:
+        """A list of strings, or one comma-separated string."""
+        value = self.value(section, key)
         if value is None:
             return None
-        if not value.startswith("https://") or len(value) <= len("https://"):
-            raise self.fail("podcast", "base_url", "must be an https:// address")
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(section, key, 'must be a list of strings, like ["mp3"]')
+        names = tuple(v.strip() for v in value if v.strip())
+        if not names:
+            raise self.fail(section, key, "must name at least one")
+        return names
+
+    def bitrate(self) -> int | None:
+        value = self.whole("audio", "bitrate", MP3_BITRATES[0], MP3_BITRATES[-1])
+        if value is not None and value not in MP3_BITRATES:
+            choices = ", ".join(map(str, MP3_BITRATES))
+            raise self.fail("audio", "bitrate", f"must be an MP3 bitrate ({choices}), not {value}")
+        return value
+
+    def language(self) -> str:
+        value = self.text("podcast", "language")
+        if value is None:
+            return "en"
+        if not _LANGUAGE.fullmatch(value):
+            problem = f"must be an ISO 639 code like 'en' or 'en-GB', not {value!r}"
+            raise self.fail("podcast", "language", problem)
+        return value
+
+    def base_url(self) -> str | None:
+        value = self.text("podcast", "base_url")
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if (
+            parts.scheme != "https"
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+            or not value.isascii()
+            or any(c.isspace() for c in value)
+        ):
+            problem = f"must be an https:// address of ASCII characters, not {value!r}"
+            raise self.fail("podcast", "base_url", problem)
         return value if value.endswith("/") else value + "/"
 
-    def email(self, table: dict[str, Any]) -> str:
-        value = self.text(table, "podcast", "email") or ""
-        if value and not _EMAIL.match(value):
+    def email(self) -> str:
+        value = self.text("podcast", "email")
+        if value is None:
+            return ""
+        if not _EMAIL.fullmatch(value):
             raise self.fail("podcast", "email", f"is not an e-mail address: {value!r}")
         return value
 
-    def category(self, table: dict[str, Any]) -> tuple[str, ...]:
-        value = self.text(table, "podcast", "category")
+    def guid(self) -> str | None:
+        value = self.text("podcast", "guid")
         if value is None:
-            return ("Arts", "Books")
-        parts = tuple(part.strip() for part in value.split(">"))
-        main, subs = parts[0], APPLE_CATEGORIES.get(parts[0])
-        if subs is None or len(parts) > 2 or (len(parts) == 2 and parts[1] not in subs):
-            raise self.fail("podcast", "category", f"is not one of Apple's categories: {value!r}")
-        return (main, parts[1]) if len(parts) == 2 else (main,)
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise self.fail("podcast", "guid", f"must be a UUID, not {value!r}") from None
+
+    def category(self) -> tuple[str, ...]:
+        value = self.text("podcast", "category")
+        if value is None:
+            return DEFAULT_CATEGORY
+        parts = tuple(" ".join(part.split()) for part in value.split(">"))
+        if _is_apple_category(parts):
+            return parts
+        problem = f"is not one of Apple's categories: {value!r}"
+        spelled = _apple_spelling(parts)
+        if spelled:
+            problem += f" (did you mean {' > '.join(spelled)!r}?)"
+        raise self.fail("podcast", "category", problem)
+
+
+def _is_apple_category(parts: tuple[str, ...]) -> bool:
+    subcategories = APPLE_CATEGORIES.get(parts[0])
+    if subcategories is None or len(parts) > 2:
+        return False
+    return len(parts) == 1 or parts[1] in subcategories
+
+
+def _apple_spelling(parts: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The category as Apple spells it, when only the case or spacing was wrong."""
+    wanted = tuple(part.casefold().replace(" ", "") for part in parts)
+    for main, subcategories in APPLE_CATEGORIES.items():
+        for candidate in [(main,), *((main, sub) for sub in subcategories)]:
+            if tuple(part.casefold().replace(" ", "") for part in candidate) == wanted:
+                return candidate
+    return None
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "a list", dict: "a table"}  # fmt: skip
+    return names.get(type(value), "a date")

@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from narrate.tags import ChapterMark
 
 FEED_NAME = "feed.xml"
-COVER_VERSION = 1
+COVER_VERSION = 2
 """Bump when plain covers are drawn differently."""
-VTT_LINE, SRT_LINE = 65, 32
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def write_episode_files(
     said: Sequence[TimedSentence],
 ) -> list[Path]:
     """`<stem>.chapters.json`, `<stem>.vtt` and `<stem>.srt` beside the episode's audio."""
-    from narrate.publish import chapters_json, sentence_cues, srt, webvtt
+    from narrate.publish import SRT_LINE, VTT_LINE, chapters_json, sentence_cues, srt, webvtt
 
     spans = [(s.start_ms, s.end_ms, s.text) for s in said]
     outputs = {

@@ -1,5 +1,5 @@
-"""Publishing formats, pure: Podcasting 2.0 JSON chapters, WebVTT and SRT transcripts, the RSS
-feed with the itunes and podcast namespaces. No I/O here (podcast.py writes the files)."""
+"""Publishing formats, pure: Podcasting 2.0 JSON chapters, WebVTT and SRT transcripts, and the
+RSS feed with the itunes and podcast namespaces. No I/O here (podcast.py writes the files)."""
 
 from __future__ import annotations
 
@@ -17,24 +17,35 @@ if TYPE_CHECKING:
     from narrate.config import PodcastSettings
     from narrate.tags import ChapterMark
 
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-CONTENT = "http://purl.org/rss/1.0/modules/content/"
-ATOM = "http://www.w3.org/2005/Atom"
+CHAPTERS_VERSION = "1.2.0"
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 MAX_DESCRIPTION_BYTES = 4000
 MAX_VALUE_CHARS = 255
-# Characters XML 1.0 cannot hold at all, even escaped.
+VTT_LINE, SRT_LINE = 65, 32
+NAMESPACES = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "atom": "http://www.w3.org/2005/Atom",
+}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_FILE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# Characters XML 1.0 cannot hold at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEWLINE = re.compile(r"\r\n?")
+_ARROW = re.compile(r"--+>")
+_CLAUSE_END = re.compile(r"[,;:\u2014\u2013][\"'\u201d\u2019)\]]*$")
+_INNER_DASH = re.compile(r"(?<=[\u2014\u2013])(?=\S)")
 
 
 @dataclass(frozen=True)
 class Cue:
-    """One transcript cue: a sentence or a clause of one, already broken into lines."""
+    """One transcript cue: a sentence, or a clause of a long one."""
 
     start_ms: int
     end_ms: int
     text: str
+    """At most two lines, joined by "\\n"."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,11 @@ class FeedEpisode:
     """What the feed says about one episode."""
 
     guid: str
+    """Assigned once (`episode_guid`), kept for the life of the episode."""
     title: str
     description: str
     pub_date: datetime.datetime
+    """Timezone-aware."""
     slug: str
     """The ASCII file stem shared by the episode's published files."""
     audio_name: str
@@ -57,110 +70,129 @@ class FeedEpisode:
     has_transcripts: bool = True
 
 
+# --- chapters ---------------------------------------------------------------------------------
+
+
 def chapters_json(marks: Sequence[ChapterMark], title: str | None = None) -> str:
-    """Podcasting 2.0 JSON chapters: start (and end) times in seconds, titles as written."""
+    """Podcasting 2.0 JSON chapters: times in seconds, ascending, titles as written."""
     chapters = [
         {
-            "startTime": round(m.start_ms / 1000, 3),
-            "endTime": round(m.end_ms / 1000, 3),
-            "title": m.title,
+            "startTime": _seconds(mark.start_ms),
+            "title": mark.title,
+            "endTime": _seconds(mark.end_ms),
         }
-        for m in marks
+        for mark in sorted(marks, key=lambda mark: mark.start_ms)
     ]
-    document: dict[str, object] = {"version": "1.2.0", "chapters": chapters}
+    document: dict[str, object] = {"version": CHAPTERS_VERSION}
     if title:
         document["title"] = title
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    document["chapters"] = chapters
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def podcast_guid(feed_url: str) -> str:
-    """The Podcasting 2.0 podcast:guid: UUIDv5 of the feed URL without scheme or trailing '/'."""
-    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+def _seconds(ms: int) -> int | float:
+    return ms // 1000 if ms % 1000 == 0 else round(ms / 1000, 3)
 
 
 # --- transcripts ------------------------------------------------------------------------------
 
-_CLAUSE = re.compile(r"(?<=[,;:—–])\s+")
+# A token is a word and whether it joins the previous one with no space (the parts of a word cut
+# at an inner dash or at the line width).
+_Token = tuple[str, bool]
 
 
 def sentence_cues(sentences: Sequence[tuple[int, int, str]], max_line: int) -> list[Cue]:
-    """One cue per sentence, or per clause of one too long for two lines of `max_line`
-    characters; a sentence's time is shared among its cues by their length."""
+    """Cues for spoken sentences given as (start_ms, end_ms, written text): one per sentence, or
+    per clause of one too long for two lines of `max_line` characters, sharing its time by length.
+    A span shorter than its cues need (1 ms each) loses the cues that do not fit."""
     cues: list[Cue] = []
-    for start, end, text in sentences:
-        text = " ".join(text.replace("-->", "->").split())
-        if not text or end <= start:
+    for start, end, written in sorted(sentences, key=lambda sentence: sentence[0]):
+        tokens = _tokens(_ARROW.sub("->", written), max_line)
+        if not tokens or end <= start:
             continue
-        pieces = _pieces(text, 2 * max_line)
-        total = sum(len(p) for p in pieces)
-        position = start
-        for number, piece in enumerate(pieces):
-            last = number == len(pieces) - 1
-            until = end if last else position + max(1, round((end - start) * len(piece) / total))
-            until = min(until, end)
-            if until > position:
-                cues.append(Cue(position, until, "\n".join(_lines(piece, max_line))))
+        pieces = _pieces(tokens, max_line)
+        sizes = [len(_joined(piece)) for piece in pieces]
+        total, done, position = sum(sizes), 0, start
+        for number, (piece, size) in enumerate(zip(pieces, sizes, strict=True)):
+            done += size
+            latest = end - (len(pieces) - 1 - number)  # leave each later cue 1 ms
+            until = min(latest, max(position + 1, start + round((end - start) * done / total)))
+            if until <= position:
+                break
+            cues.append(Cue(position, until, "\n".join(_lines(piece, max_line) or [])))
             position = until
     return cues
 
 
-def _pieces(text: str, limit: int) -> list[str]:
-    """Clauses (or runs of words) short enough to fit in two lines."""
-    if _fits(text, limit // 2):
-        return [text]
-    pieces: list[str] = []
-    for clause in _CLAUSE.split(text):
-        for words in _word_runs(clause, limit // 2):
-            if pieces and _fits(f"{pieces[-1]} {words}", limit // 2):
-                pieces[-1] = f"{pieces[-1]} {words}"
+def _tokens(text: str, width: int) -> list[_Token]:
+    """The words, cut after an inner dash and into slices where longer than a line."""
+    tokens: list[_Token] = []
+    for word in text.split():
+        for part_number, part in enumerate(_INNER_DASH.split(word)):
+            for start in range(0, len(part), width):
+                tokens.append((part[start : start + width], part_number > 0 or start > 0))
+    return tokens
+
+
+def _pieces(tokens: list[_Token], width: int) -> list[list[_Token]]:
+    """The sentence, else its clauses (else runs of words), each fitting two lines; neighbours
+    that fit two lines together are put back together."""
+    if _lines(tokens, width):
+        return [tokens]
+    pieces: list[list[_Token]] = []
+    for clause in _clauses(tokens):
+        for run in _runs(clause, width):
+            if pieces and _lines(pieces[-1] + run, width):
+                pieces[-1] = pieces[-1] + run
             else:
-                pieces.append(words)
+                pieces.append(run)
     return pieces
 
 
-def _word_runs(text: str, width: int) -> list[str]:
-    runs: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and not _fits(candidate, width):
-            runs.append(current)
-            current = word
+def _clauses(tokens: list[_Token]) -> list[list[_Token]]:
+    clauses: list[list[_Token]] = [[]]
+    for token in tokens:
+        clauses[-1].append(token)
+        if _CLAUSE_END.search(token[0]):
+            clauses.append([])
+    return [clause for clause in clauses if clause]
+
+
+def _runs(tokens: list[_Token], width: int) -> list[list[_Token]]:
+    """The longest runs of words that fit two lines, from the start."""
+    runs: list[list[_Token]] = []
+    for token in tokens:
+        if runs and _lines([*runs[-1], token], width):
+            runs[-1].append(token)
         else:
-            current = candidate
-    if current:
-        runs.append(current)
+            runs.append([token])
     return runs
 
 
-def _fits(text: str, width: int) -> bool:
-    return len(_lines(text, width)) <= 2 and all(len(line) <= width for line in _lines(text, width))
+def _lines(tokens: list[_Token], width: int) -> list[str] | None:
+    """The tokens as one line, or two balanced lines, of at most `width` characters; None if
+    they need more."""
+    whole = _joined(tokens)
+    if len(whole) <= width:
+        return [whole]
+    best: tuple[int, list[str]] | None = None
+    for cut in range(1, len(tokens)):
+        top, bottom = _joined(tokens[:cut]), _joined(tokens[cut:])
+        longest = max(len(top), len(bottom))
+        if longest <= width and (best is None or longest < best[0]):
+            best = (longest, [top, bottom])
+    return best[1] if best else None
 
 
-def _lines(text: str, width: int) -> list[str]:
-    """Greedy word wrap; a word longer than a line is cut."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        while len(word) > width:
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[:width])
-            word = word[width:]
-        candidate = f"{current} {word}".strip()
-        if len(candidate) <= width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
+def _joined(tokens: Sequence[_Token]) -> str:
+    text = ""
+    for word, glued in tokens:
+        text += word if glued or not text else " " + word
+    return text
 
 
 def webvtt(cues: Sequence[Cue]) -> str:
+    """A WebVTT file: a header, then each cue's times and text with & < > escaped."""
     blocks = ["WEBVTT"]
     for cue in cues:
         text = cue.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -169,18 +201,32 @@ def webvtt(cues: Sequence[Cue]) -> str:
 
 
 def srt(cues: Sequence[Cue]) -> str:
+    """A SubRip file: cues numbered from 1, with comma-separated milliseconds."""
     blocks = [
         f"{number}\n{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}\n{cue.text}"
         for number, cue in enumerate(cues, 1)
     ]
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def _clock(ms: int, separator: str) -> str:
-    hours, rest = divmod(ms, 3_600_000)
+    hours, rest = divmod(max(ms, 0), 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+# --- guids ------------------------------------------------------------------------------------
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The podcast:guid: UUIDv5 of the feed URL without its scheme and trailing slashes."""
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, _SCHEME.sub("", feed_url).rstrip("/")))
+
+
+def episode_guid() -> str:
+    """A new episode's guid; the caller stores it and reuses it for the life of the episode."""
+    return str(uuid.uuid4())
 
 
 # --- the feed ---------------------------------------------------------------------------------
@@ -189,91 +235,110 @@ def _clock(ms: int, separator: str) -> str:
 def feed_xml(
     podcast: PodcastSettings,
     episodes: Sequence[FeedEpisode],
-    guid: str,
+    podcast_guid: str,
     feed_url: str,
     image_url: str,
 ) -> bytes:
-    """RSS 2.0 with the itunes and podcast namespaces; the same input gives the same bytes."""
-    for prefix, uri in (
-        ("itunes", ITUNES),
-        ("podcast", PODCAST),
-        ("content", CONTENT),
-        ("atom", ATOM),
-    ):
-        ET.register_namespace(prefix, uri)
+    """RSS 2.0 with the itunes and podcast namespaces, newest episode first. The same input
+    gives the same bytes, and each item depends on its own episode only."""
+    base = podcast.base_url or feed_url.rsplit("/", 1)[0]
+    base = base if base.endswith("/") else base + "/"
     rss = ET.Element("rss", {"version": "2.0"})
+    for prefix, uri in NAMESPACES.items():
+        rss.set(f"xmlns:{prefix}", uri)
     channel = ET.SubElement(rss, "channel")
-    base = feed_url.rsplit("/", 1)[0] + "/"
-    _text(channel, "title", podcast.title)
+    name = podcast.author or podcast.title
+    _text(channel, "title", _clip_chars(podcast.title))
     _text(channel, "link", base)
     _text(channel, "description", _clip_bytes(podcast.description or podcast.title))
     _text(channel, "language", podcast.language)
-    ET.SubElement(
-        channel, f"{{{ATOM}}}link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"}
-    )
-    _text(channel, f"{{{ITUNES}}}author", podcast.author or podcast.title)
-    owner = ET.SubElement(channel, f"{{{ITUNES}}}owner")
-    _text(owner, f"{{{ITUNES}}}name", podcast.author or podcast.title)
-    _text(owner, f"{{{ITUNES}}}email", podcast.email)
-    ET.SubElement(channel, f"{{{ITUNES}}}image", {"href": image_url})
-    category = ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": podcast.category[0]})
-    if len(podcast.category) > 1:
-        ET.SubElement(category, f"{{{ITUNES}}}category", {"text": podcast.category[1]})
-    _text(channel, f"{{{ITUNES}}}explicit", "true" if podcast.explicit else "false")
-    _text(channel, f"{{{ITUNES}}}type", "episodic")
-    _text(channel, f"{{{PODCAST}}}locked", "yes", owner=podcast.email)
-    _text(channel, f"{{{PODCAST}}}guid", guid)
+    _empty(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
+    _text(channel, "itunes:author", _clip_chars(name))
+    owner = ET.SubElement(channel, "itunes:owner")
+    _text(owner, "itunes:name", _clip_chars(name))
+    if podcast.email:
+        _text(owner, "itunes:email", podcast.email)
+    _empty(channel, "itunes:image", href=image_url)
+    category = _empty(channel, "itunes:category", text=podcast.category[0])
+    for subcategory in podcast.category[1:]:
+        _empty(category, "itunes:category", text=subcategory)
+    _text(channel, "itunes:explicit", "true" if podcast.explicit else "false")
+    _text(channel, "itunes:type", "episodic")
+    if podcast.email:
+        _text(channel, "podcast:locked", "yes", owner=podcast.email)
+    else:
+        _text(channel, "podcast:locked", "yes")
+    _text(channel, "podcast:guid", podcast_guid)
     for episode in sorted(episodes, key=lambda e: (e.pub_date, e.slug), reverse=True):
-        _item(channel, episode, base)
-    ET.indent(rss, space=" ")
+        channel.append(_item(episode, base))
+    ET.indent(rss, space="  ")
     body = ET.tostring(rss, encoding="unicode")
-    body = body.replace(f' xmlns:content="{CONTENT}"', "").replace(
-        ' content:encoded-declared=""', ""
-    )
-    body = body.replace("<rss ", f'<rss xmlns:content="{CONTENT}" ', 1)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
 
 
-def _item(channel: ET.Element, episode: FeedEpisode, base: str) -> None:
-    item = ET.SubElement(channel, "item")
-    _text(item, "title", episode.title)
+def _item(episode: FeedEpisode, base: str) -> ET.Element:
+    for file_name in (episode.slug, episode.audio_name):
+        if not _FILE_NAME.fullmatch(file_name):
+            raise ValueError(f"not an ASCII file name (letters, digits, -_.): {file_name!r}")
+    if episode.pub_date.tzinfo is None:
+        raise ValueError(f"{episode.slug}: pub_date needs a timezone")
+    item = ET.Element("item")
+    _text(item, "title", _clip_chars(episode.title))
     _text(item, "description", _clip_bytes(episode.description))
     _text(item, "pubDate", format_datetime(episode.pub_date.astimezone(datetime.UTC)))
     _text(item, "guid", episode.guid, isPermaLink="false")
-    ET.SubElement(item, "enclosure", {
-        "url": base + episode.audio_name, "length": str(episode.audio_bytes), "type": "audio/mpeg",
-    })  # fmt: skip
-    _text(item, f"{{{ITUNES}}}duration", _duration(episode.duration_ms))
-    _text(item, f"{{{ITUNES}}}episodeType", "full")
+    _empty(item, "enclosure", url=base + episode.audio_name, length=str(episode.audio_bytes),
+           type="audio/mpeg")  # fmt: skip
+    _text(item, "itunes:duration", _duration(episode.duration_ms))
+    _text(item, "itunes:episodeType", "full")
     if episode.image_url:
-        ET.SubElement(item, f"{{{ITUNES}}}image", {"href": episode.image_url})
-    for prefix_uri in (ITUNES, PODCAST):
-        if episode.episode is not None:
-            _text(item, f"{{{prefix_uri}}}episode", str(episode.episode))
-        if episode.season is not None:
-            _text(item, f"{{{prefix_uri}}}season", str(episode.season))
+        _empty(item, "itunes:image", href=episode.image_url)
+    numbers = {"episode": episode.episode, "season": episode.season}
+    for prefix in ("itunes", "podcast"):
+        for key, number in numbers.items():
+            if number is not None and number > 0:
+                _text(item, f"{prefix}:{key}", str(number))
     if episode.has_chapters:
-        ET.SubElement(item, f"{{{PODCAST}}}chapters", {
-            "url": f"{base}{episode.slug}.chapters.json", "type": "application/json+chapters",
-        })  # fmt: skip
+        _empty(item, "podcast:chapters", url=f"{base}{episode.slug}.chapters.json",
+               type="application/json+chapters")  # fmt: skip
     if episode.has_transcripts:
         for suffix, kind in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
-            ET.SubElement(item, f"{{{PODCAST}}}transcript", {
-                "url": f"{base}{episode.slug}.{suffix}", "type": kind, "rel": "captions",
-            })  # fmt: skip
+            _empty(item, "podcast:transcript", url=f"{base}{episode.slug}.{suffix}", type=kind,
+                   rel="captions")  # fmt: skip
+    return item
 
 
 def _text(parent: ET.Element, tag: str, value: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    element.text = _NOT_XML.sub("", value)
+    element = _empty(parent, tag, **attributes)
+    element.text = _xml_safe(value)
     return element
 
 
+def _empty(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
+    return ET.SubElement(parent, tag, {k: _xml_safe(v) for k, v in attributes.items()})
+
+
+def _xml_safe(text: str) -> str:
+    """Without the characters XML cannot hold; line ends as "\\n" (what any parser reads)."""
+    return _NEWLINE.sub("\n", _NOT_XML.sub("", text))
+
+
+def _clip_chars(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    clean = _xml_safe(text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
 def _clip_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
-    """At most `limit` bytes of UTF-8, cut at a character boundary."""
-    clean = _NOT_XML.sub("", text)
+    """At most `limit` bytes of UTF-8, cut at a character boundary (at a space if one is near)."""
+    clean = _xml_safe(text)
     data = clean.encode("utf-8")
-    return clean if len(data) <= limit else data[: limit - 3].decode("utf-8", "ignore") + "…"
+    if len(data) <= limit:
+        return clean
+    cut = data[: limit - len("…".encode())].decode("utf-8", "ignore")
+    space = cut.rfind(" ")
+    if space > len(cut) * 0.9:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def _duration(ms: int) -> str:
