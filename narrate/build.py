@@ -19,7 +19,7 @@ from narrate.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.chapters import Chapter, Outline, split_chapters
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError, OutputError
-from narrate.files import remove_stale_temporaries, temporary_name
+from narrate.files import remove_stale_temporaries, replacing
 from narrate.podcast import TimedSentence, episode_cover, write_episode_files
 from narrate.records import file_stamps, files_untouched, read_record, write_record
 from narrate.render import ChapterJob
@@ -373,20 +373,14 @@ def write_mp3(parts: list[Path], marks: list[ChapterMark], tags: EpisodeTags, ou
     from narrate.tags import id3_tag
 
     tag = id3_tag(tags, marks)
-    tmp = temporary_name(output)
     try:
-        with open(tmp, "wb") as handle:
+        with replacing(output) as tmp, open(tmp, "wb") as handle:
             handle.write(tag)
             for part in parts:
                 with open(part, "rb") as source:
                     shutil.copyfileobj(source, handle, 1 << 20)
-        os.replace(tmp, output)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"{output}: cannot write the episode ({exc.strerror})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:

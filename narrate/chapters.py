@@ -14,9 +14,39 @@ WORDS_PER_MINUTE = 175
 # Lower-case words that Title Case leaves small ("The Pact of the Sea").
 SMALL_WORDS = frozenset(
     [
-        "a", "an", "and", "as", "at", "but", "by", "en", "for", "from", "if", "in", "into", "nor",
-        "of", "off", "on", "onto", "or", "over", "per", "so", "than", "the", "to", "up", "upon",
-        "via", "vs", "vs.", "with", "without", "yet"
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "en",
+        "for",
+        "from",
+        "if",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "per",
+        "so",
+        "than",
+        "the",
+        "to",
+        "up",
+        "upon",
+        "via",
+        "vs",
+        "vs.",
+        "with",
+        "without",
+        "yet",
     ]
 )
 _CHAPTER_WORD = re.compile(

@@ -7,7 +7,6 @@ their chapters fall where the MP3's do.
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import tempfile
@@ -18,7 +17,7 @@ from typing import IO
 
 from narrate.audio import count_frames, ffmpeg_exe
 from narrate.errors import EngineError, OutputError
-from narrate.files import remove_stale_temporaries, temporary_name, write_atomic
+from narrate.files import remove_stale_temporaries, replacing, write_atomic
 from narrate.tags import ChapterMark, EpisodeTags
 
 M4B_SAMPLE_RATE = 44100
@@ -52,21 +51,15 @@ def write_m4b(
     _check_marks(marks, len(chapter_files))
     if bitrate_kbps <= 0:
         raise ValueError(f"bitrate must be positive, not {bitrate_kbps}")
-    tmp = temporary_name(output)
     try:
-        with tempfile.TemporaryDirectory(prefix="narrate-m4b-") as scratch:
+        with replacing(output) as tmp, tempfile.TemporaryDirectory(prefix="m4b-") as scratch:
             chapters = Path(scratch) / "chapters.txt"
             chapters.write_text(ffmetadata(marks), encoding="utf-8")
             _encode_m4b(chapter_files, chapters, tmp, bitrate_kbps)
-        _tag_m4b(tmp, tags)
-        os.replace(tmp, output)
+            _tag_m4b(tmp, tags)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         where = f" {exc.filename}" if exc.filename else ""
         raise OutputError(f"{output}: cannot write the audiobook ({exc.strerror}{where})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def ffmetadata(marks: Sequence[ChapterMark]) -> str:
