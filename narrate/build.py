@@ -120,7 +120,9 @@ def build(
         for message in script.warnings:
             warn(message)
     _check_unique_stems(scripts)
-    voices = [voice_for(script, options) for script in scripts]
+    asked = [voice_for(script, options) for script in scripts]
+    checked = {voice: check_settings(voice) for voice in set(asked)}  # lists voices once each
+    voices = [checked[voice] for voice in asked]
     identities = {voice: engine_kind(voice.engine).identity(voice) for voice in set(voices)}
     out_dir = prepare_out_dir(options.out_dir)
     cache = ChapterCache(options.cache_dir or out_dir / CACHE_FOLDER)
@@ -198,18 +200,21 @@ VOICE_KEYS = ("engine", "voice", "rate")
 
 def voice_for(script: Script, options: BuildOptions) -> VoiceSettings:
     """The build's voice, with the essay's front matter `engine`, `voice` and `rate` over it
-    (flags given on the command line still win), checked against the engine."""
+    (flags given on the command line still win); not yet checked against the engine."""
     chosen = {key: script.meta[key] for key in VOICE_KEYS if script.meta.get(key) is not None}
     chosen.update(options.voice_overrides)
     if not chosen:
-        return check_settings(options.voice)
+        return options.voice
     if "rate" in chosen and (
         isinstance(chosen["rate"], bool) or not isinstance(chosen["rate"], int)
     ):
         raise InputError(f"{script.path}: front matter 'rate' must be words per minute, a number")
+    for key in ("engine", "voice"):
+        if key in chosen and not isinstance(chosen[key], str):
+            raise InputError(f"{script.path}: front matter {key!r} must be a name")
     if "engine" in chosen and "voice" not in chosen:
         chosen["voice"] = None  # another engine: its own default voice
-    return check_settings(replace(options.voice, **{k: chosen[k] for k in chosen}))
+    return replace(options.voice, **chosen)
 
 
 def plan_episode(

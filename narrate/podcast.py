@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from narrate.errors import InputError
 from narrate.files import write_atomic
-from narrate.records import RECORDS_FOLDER, all_records
+from narrate.records import all_records, feed_state_path, read_json
 
 if TYPE_CHECKING:
     from narrate.config import PodcastSettings
@@ -94,8 +94,8 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
         )
     base = podcast.base_url if podcast.base_url.endswith("/") else podcast.base_url + "/"
     feed_url = base + FEED_NAME
-    state_path = out_dir / RECORDS_FOLDER / "podcast.json"
-    state = _read_json(state_path)
+    state_path = feed_state_path(out_dir)
+    state = read_json(state_path)
     # assigned once, kept even if the feed later moves
     guid = podcast.guid or state.get("guid") or guid_of_url(feed_url)
     drawn_for = [podcast.title, podcast.author]
@@ -131,7 +131,7 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
         )
     feed = out_dir / FEED_NAME
     _write_if_changed(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
-    state_path.parent.mkdir(exist_ok=True)
+    state_path.parent.mkdir(parents=True, exist_ok=True)
     _write_if_changed(state_path, json.dumps({"guid": guid, "cover_drawn_for": drawn_for}).encode())
     return feed
 
@@ -144,11 +144,3 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     except OSError:
         pass
     write_atomic(path, data)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}

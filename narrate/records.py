@@ -18,11 +18,21 @@ def record_path(out_dir: Path, stem: str) -> Path:
 
 def read_record(out_dir: Path, stem: str) -> dict[str, Any]:
     """The episode's record, or {} when there is none (or it is unreadable: it is remade)."""
+    return read_json(record_path(out_dir, stem))
+
+
+def feed_state_path(out_dir: Path) -> Path:
+    """The feed's own state, in a subfolder so no episode's stem can name it."""
+    return out_dir / RECORDS_FOLDER / "feed" / "state.json"
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from `path`, or {} when it is missing or unreadable."""
     try:
-        record = json.loads(record_path(out_dir, stem).read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return record if isinstance(record, dict) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def write_record(out_dir: Path, stem: str, record: dict[str, Any]) -> None:

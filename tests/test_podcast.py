@@ -46,6 +46,13 @@ def test_every_episode_file_is_written_beside_the_mp3(published: tuple[Path, dic
     assert "feed.xml" in names and "cover.png" in names
 
 
+def test_the_feeds_own_state_is_not_taken_for_an_episode(published: tuple[Path, dict]) -> None:
+    from narrate.records import all_records
+
+    folder, _ = published
+    assert sorted(record["stem"] for record in all_records(folder / "out")) == ["first", "second"]
+
+
 def test_feed_is_read_by_feedparser_with_titles_intact(published: tuple[Path, dict]) -> None:
     folder, _ = published
     parsed = feedparser.parse(_feed(folder))

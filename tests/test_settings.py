@@ -57,3 +57,11 @@ def test_quick_commands_do_not_import_audio_or_speech_libraries() -> None:
     for args in (["--help"], ["chapters", str(DATA / "two-chapters.txt")]):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True)
         assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)
+
+
+def test_a_voice_in_front_matter_that_is_not_a_name_is_one_line(tmp_path: Path) -> None:
+    script = tmp_path / "e.txt"
+    script.write_text("---\nvoice: [a, b]\n---\nSome words.\n")
+    done = run_narrate("build", str(script), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1 and "front matter 'voice' must be a name" in done.stderr
+    assert "Traceback" not in done.stderr
