@@ -1,0 +1,62 @@
+"""What the terminal shows of a build: the progress bar, one line per episode, and --json."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from narrate.build import EpisodeReport
+
+
+def episode_line(report: EpisodeReport) -> str:
+    if not report.written:
+        return f"{report.output}: up to date, nothing was made"
+    reused = len(report.chapters) - report.synthesized
+    return (
+        f"{report.output}: {len(report.chapters)} chapters, {clock(report.duration_ms)}; "
+        f"{report.synthesized} made, {reused} reused from the cache"
+    )
+
+
+def episode_json(report: EpisodeReport) -> dict[str, Any]:
+    return {
+        "script": str(report.script),
+        "output": str(report.output),
+        "duration_ms": report.duration_ms,
+        "files": [str(path) for path in report.files],
+        "chapters": [
+            {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,
+             "synthesized": c.synthesized}
+            for c in report.chapters
+        ],
+    }  # fmt: skip
+
+
+def clock(ms: int) -> str:
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class ProgressBar:
+    """Chapters done / total and time elapsed, redrawn in place on stderr."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        elapsed = round(time.monotonic() - self._start)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(
+            f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}"
+        )
+        sys.stderr.flush()
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            sys.stderr.write("\n")

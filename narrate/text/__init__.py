@@ -1,0 +1,3 @@
+"""What is read and what is said, pure: an essay file into a `Script` (`script`), its chapters
+(`chapters`), each chapter's sentences and pauses (`sentences`), the spoken form of each sentence
+(`normalize`), the writer's pronunciations (`lexicon`) and phoneme spans (`phonemes`)."""

@@ -1,0 +1,95 @@
+"""Reading an essay file: encoding, front matter, Markdown or plain text -> `Script`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from narrate.errors import InputError
+from narrate.names import file_name
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Script:
+    """An essay as read from disk, before it is split into chapters."""
+
+    path: Path
+    stem: str
+    """The output name: the file name without extension, made safe for every file system."""
+    text: str
+    """The body, front matter removed, newlines normalised to \\n."""
+    markdown: bool
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Front matter as parsed (title, author, description, date, ...)."""
+    warnings: tuple[str, ...] = ()
+
+
+def read_script(path: Path) -> Script:
+    """Read an essay file; raise `InputError` with a one-line reason when it cannot be used."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an essay file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    text, warnings = decode_text(raw, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, text = split_front_matter(text, path)
+    if not any(ch.isalnum() for ch in text):
+        raise InputError(f"{path}: has no text to narrate")
+    return Script(
+        path=path,
+        stem=file_name(path.stem, ascii_only=True) or "episode",
+        text=text,
+        markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
+        meta=meta,
+        warnings=tuple(warnings),
+    )
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, list[str]]:
+    """UTF-8 text (BOM allowed); cp1252 as a fallback with a warning; binary data is refused."""
+    if not raw.strip():
+        raise InputError(f"{path}: is empty")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: is not a text file (it holds binary data)")
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("cp1252", errors="replace")
+    if _looks_binary(text):
+        raise InputError(f"{path}: is not a text file (it is neither UTF-8 nor Latin-1 text)")
+    return text, [f"{path}: not UTF-8; read as Windows-1252 (Latin-1)"]
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    odd = controls + text.count("\ufffd")
+    return odd > max(2, len(text) // 100)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """Split YAML front matter (between `---` lines at the very top) from the body."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml  # lazy: most commands never see front matter
+
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise InputError(f"{path}: front matter is not valid YAML{where}") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{path}: front matter must be a mapping of keys to values")
+    return {str(k): v for k, v in meta.items()}, text[match.end() :]
