@@ -390,6 +390,7 @@ def write_mp3(parts: list[Path], marks: list[ChapterMark], tags: EpisodeTags, ou
 
 def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
     from narrate.tags import EpisodeTags
+    from narrate.text.dates import id3_timestamp
 
     meta = episode.script.meta
     first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
@@ -397,7 +398,7 @@ def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
         title=episode.outline.title,
         artist=_meta_text(meta, "author"),
         album=_meta_text(meta, "album") or _meta_text(meta, "podcast") or episode.outline.title,
-        date=_meta_text(meta, "date") or first_built,
+        date=id3_timestamp(meta.get("date")) or first_built,
         genre=_meta_text(meta, "genre") or "Podcast",
         comment=_meta_text(meta, "description") or _shorten(first_paragraph, 500),
     )

@@ -1,0 +1,1 @@
+"""Pure text steps: reading, chapters, sentences, normalization, pronunciations."""
