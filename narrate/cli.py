@@ -162,9 +162,12 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
     options = build_options(config, flags)
     show_bar = not as_json and sys.stderr.isatty()
     progress = _ProgressBar() if show_bar else None
-    reports = run_build(_script_paths(scripts), options, on_progress=progress, warn=_warn)
-    if progress:
-        progress.finish()
+    try:
+        warn = progress.warn if progress else _warn
+        reports = run_build(_script_paths(scripts), options, on_progress=progress, warn=warn)
+    finally:  # the bar's line ends before any message: an error, Ctrl-C, the summary
+        if progress:
+            progress.finish()
     if as_json:
         click.echo(
             json.dumps({"episodes": [_episode_json(r) for r in reports]}, ensure_ascii=False)
@@ -335,6 +338,12 @@ class _ProgressBar:
     def finish(self) -> None:
         if self._drawn:
             sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._drawn = False
+
+    def warn(self, message: str) -> None:
+        self.finish()
+        _warn(message)
 
 
 def main() -> None:
