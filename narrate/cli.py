@@ -98,6 +98,38 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
             click.echo(f"       {line}")
 
 
+@cli.command()
+@click.argument("script")
+@click.option("--voice", default=None, help="espeak-ng voice id (see `narrate voices`).")
+@click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def words(script: str, voice: str | None, lexicon: str | None, as_json: bool) -> None:
+    """List the names and rare words in SCRIPT as the voice will say them, as a
+    pronunciations.toml [words] table: correct the phonemes (or write a respelling), delete
+    the lines that sound right, and paste the rest into pronunciations.toml.
+
+    Example: narrate words script/essay.txt
+    """
+    from narrate.build import lexicon_for
+    from narrate.chapters import split_chapters
+    from narrate.engines import VoiceSettings, pyttsx3
+    from narrate.script import read_script
+    from narrate.text.words import find_words, pronunciations_block
+
+    essay = read_script(Path(script))
+    entries = lexicon_for(essay, Path(lexicon) if lexicon else None)
+    paragraphs = [p for c in split_chapters(essay).chapters for p in c.paragraphs]
+    found = find_words(paragraphs, known=[word for word, _ in entries.entries] if entries else [])
+    said = pyttsx3.phonemes([w.word for w in found], VoiceSettings(voice=voice))
+    if as_json:
+        rows = [{"word": w.word, "count": w.count, "kind": w.kind, "phonemes": p}
+                for w, p in zip(found, said, strict=True)]  # fmt: skip
+        click.echo(json.dumps({"words": rows}, ensure_ascii=False))
+        return
+    click.echo(f"# {len(found)} names and rare words in {script}, as the voice says them now")
+    click.echo(pronunciations_block(found, said), nl=False)
+
+
 _PAUSE = click.IntRange(0, 10_000)
 _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 
