@@ -90,3 +90,12 @@ def test_built_episode_keeps_title_and_date(
     item = ET.parse(tmp_path / "out" / "feed.xml").getroot().find("channel/item")
     assert item is not None and item.findtext("title") == "No"
     assert parsedate_to_datetime(item.findtext("pubDate") or "") == published
+
+
+def test_the_title_as_typed_reaches_the_chapters_command(tmp_path: Path) -> None:
+    import json
+
+    _essay(tmp_path, "title: 12:30\nauthor: No")
+    done = run_narrate("chapters", "essay.md", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["title"] == "12:30"
