@@ -660,9 +660,11 @@ def _roman_after_word(m: re.Match[str]) -> str:
         return m.group()  # "Appendix C", "Robert C. Martin", "Mary M.": letters
     if numeral == "I" and word != "World War" and not _AFTER_NUMERAL_I.match(text, end):
         return m.group()  # "with John I went": the pronoun
+    if "." in gap and word.lower() != "vol":
+        return m.group()  # "the Book. I, too, ...": a sentence's end between them
     if word.lower() in _NUMBERED:
         return f"{word}{gap}{cardinal(roman_value(numeral))}"
-    if word not in _REGNAL or "." in gap or not set(numeral) <= {"I", "V", "X"}:
+    if word not in _REGNAL or not set(numeral) <= {"I", "V", "X"}:
         return m.group()
     if len(numeral) == 1 and _INITIAL.match(text, end):
         return m.group()  # "Peter V. Smith": an initial
