@@ -27,7 +27,7 @@ ABBREVIATIONS = frozenset(
 )
 # Changes a person checked in this corpus and found right (numerals after a sovereign's name are
 # numbers too, but the checker does not guess which words are sovereigns).
-REVIEWED = {"Louis XVI": "Louis the Sixteenth"}
+REVIEWED = {"Louis XVI": "Louis the Sixteenth", "Henry VIII": "Henry the Eighth"}
 _TOKEN_GAPS = re.compile(r"\s+|--+|[—–]")
 _RUN = re.compile(r"[^\W_]+|[&@%$£€#+=×§°*~½¼¾²³]")
 
