@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,49 +10,11 @@ from typing import Any
 import click
 
 from narrate.audio.mp3 import DEFAULT_BITRATE, MP3_BITRATES
+from narrate.console import OneLineErrors, warn
 from narrate.engines import DEFAULT_RATE
-from narrate.errors import NarrateError
-
-EXIT_INTERRUPTED = 130
-EXIT_INTERNAL = 70
 
 
-class _Group(click.Group):
-    """Turns every failure into one line on stderr and an exit code: never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except NarrateError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail(
-                "interrupted; finished chapters are kept and the next build resumes",
-                EXIT_INTERRUPTED,
-            )
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except BrokenPipeError:  # `narrate voices | head`: the reader has what it wanted
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush is silent
-            sys.exit(0)
-        except OSError as exc:  # a full disk, a vanished folder: the file and the reason
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(f"{where}{exc.strerror or exc}", 1)
-        except Exception as exc:  # a bug: still one line, with a way to see more
-            if os.environ.get("NARRATE_DEBUG"):
-                raise
-            _fail(
-                f"internal error: {type(exc).__name__}: {exc} (NARRATE_DEBUG=1 shows more)",
-                EXIT_INTERNAL,
-            )
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"narrate: {message}", err=True)
-    sys.exit(code)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="narrate")
 def cli() -> None:
     """Turn essays into spoken, chaptered, podcast-ready episodes, offline."""
@@ -99,6 +60,39 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
         click.echo(f"{row['index']:>3}  {row['title']}  ({size})")
         for line in row.get("spoken", []):
             click.echo(f"       {line}")
+
+
+@cli.command()
+@click.argument("script")
+@click.option("--voice", default=None, help="espeak-ng voice id (see `narrate voices`).")
+@click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def words(script: str, voice: str | None, lexicon: str | None, as_json: bool) -> None:
+    """List the names and rare words in SCRIPT as the voice will say them, as a
+    pronunciations.toml [words] table: correct the phonemes (or write a respelling), delete
+    the lines that sound right, and paste the rest into pronunciations.toml.
+
+    Example: narrate words script/essay.txt
+    """
+    from narrate.build import load_lexicon
+    from narrate.engines import VoiceSettings, pyttsx3
+    from narrate.settings.resolve import BuildSettings
+    from narrate.text.chapters import split_chapters
+    from narrate.text.script import read_script
+    from narrate.text.words import find_words, pronunciations_block
+
+    essay = read_script(Path(script))
+    entries = load_lexicon(BuildSettings(flags={"lexicon": lexicon}).for_script(essay).lexicon)
+    paragraphs = [p for c in split_chapters(essay).chapters for p in c.paragraphs]
+    found = find_words(paragraphs, known=[word for word, _ in entries.entries] if entries else [])
+    said = pyttsx3.phonemes([w.word for w in found], VoiceSettings(voice=voice))
+    if as_json:
+        rows = [{"word": w.word, "count": w.count, "kind": w.kind, "phonemes": p}
+                for w, p in zip(found, said, strict=True)]  # fmt: skip
+        click.echo(json.dumps({"words": rows}, ensure_ascii=False))
+        return
+    click.echo(f"# {len(found)} names and rare words in {script}, as the voice says them now")
+    click.echo(pronunciations_block(found, said), nl=False)
 
 
 _PAUSE = click.IntRange(0, 10_000)
@@ -165,9 +159,12 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
 
     settings = build_settings(read_config(config_file), flags)
     progress = ProgressBar() if not as_json and sys.stderr.isatty() else None
-    reports = run_build(_script_paths(scripts), settings, on_progress=progress, warn=_warn)
-    if progress:
-        progress.finish()
+    try:
+        say = progress.warn if progress else warn
+        reports = run_build(_script_paths(scripts), settings, on_progress=progress, warn=say)
+    finally:  # the bar's line ends before any message: an error, Ctrl-C, the summary
+        if progress:
+            progress.finish()
     if as_json:
         click.echo(json.dumps({"episodes": [episode_json(r) for r in reports]}, ensure_ascii=False))
         return
@@ -277,10 +274,6 @@ def _cache_root(out_dir: str, cache_dir: str | None) -> Path:
     from narrate.settings.resolve import CACHE_FOLDER
 
     return Path(cache_dir) if cache_dir else Path(out_dir) / CACHE_FOLDER
-
-
-def _warn(message: str) -> None:
-    click.echo(f"narrate: warning: {message}", err=True)
 
 
 def main() -> None:

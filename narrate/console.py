@@ -1,12 +1,62 @@
-"""What the terminal shows of a build: the progress bar, one line per episode, and --json."""
+"""What the terminal shows: every failure as one line, the progress bar, one line per episode,
+and --json."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from narrate.build import EpisodeReport
+import click
+
+from narrate.errors import NarrateError
+
+if TYPE_CHECKING:
+    from narrate.build import EpisodeReport
+
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+
+
+class OneLineErrors(click.Group):
+    """Turns every failure into one line on stderr and an exit code: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NarrateError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail(
+                "interrupted; finished chapters are kept and the next build resumes",
+                EXIT_INTERRUPTED,
+            )
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:  # `narrate voices | head`: the reader has what it wanted
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush is silent
+            sys.exit(0)
+        except OSError as exc:  # a full disk, a vanished folder: the file and the reason
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}", 1)
+        except Exception as exc:  # a bug: still one line, with a way to see more
+            if os.environ.get("NARRATE_DEBUG"):
+                raise
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} (NARRATE_DEBUG=1 shows more)",
+                EXIT_INTERNAL,
+            )
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"narrate: {message}", err=True)
+    sys.exit(code)
+
+
+def warn(message: str) -> None:
+    click.echo(f"narrate: warning: {message}", err=True)
+
 
 
 def episode_line(report: EpisodeReport) -> str:
@@ -60,3 +110,10 @@ class ProgressBar:
     def finish(self) -> None:
         if self._drawn:
             sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._drawn = False
+
+    def warn(self, message: str) -> None:
+        """A warning on a line of its own; the bar is drawn again below it."""
+        self.finish()
+        warn(message)

@@ -209,6 +209,41 @@ def read_wav(path: Path) -> Clip:
     return Clip(samples=frames, sample_rate=rate)
 
 
+def phonemes(words: list[str], settings: VoiceSettings) -> list[str | None]:
+    """How the voice will say each word, in espeak-ng's phoneme notation (what `[[...]]` in a
+    pronunciations file takes); None for each where the engine cannot tell (SAPI5, NSSS)."""
+    if not LINUX:
+        return [None] * len(words)
+    _load_bundled_espeak()
+    _start_espeak_synchronously()
+    from pyttsx3.drivers import _espeak
+
+    lib = _espeak.dll
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    lib.espeak_TextToPhonemes.argtypes = [
+        ctypes.POINTER(ctypes.c_void_p),
+        ctypes.c_int,
+        ctypes.c_int,
+    ]
+    voice = settings.voice or default_voice() or ""
+    if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+        raise EngineError(f"espeak-ng has no voice {voice!r}")
+    said: list[str | None] = []
+    for word in words:
+        text = ctypes.create_string_buffer(word.encode())
+        position = ctypes.c_void_p(ctypes.addressof(text))
+        clauses = []
+        while position.value:  # one call per clause; it moves `position` on, then to NULL
+            found = lib.espeak_TextToPhonemes(ctypes.byref(position), _UTF8, _ASCII_PHONEMES)
+            clauses.append((found or b"").decode(errors="replace").strip())
+        said.append(" ".join(c for c in clauses if c) or None)
+    return said
+
+
+_UTF8 = 1  # espeakCHARS_UTF8
+_ASCII_PHONEMES = 0  # espeak-ng's own phoneme names, not IPA: what [[...]] input reads
+
+
 def _new_driver() -> Any:
     """A new pyttsx3 engine object (not pyttsx3.init's cached one, so a bad one can be dropped)."""
     if LINUX:

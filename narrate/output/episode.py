@@ -12,6 +12,7 @@ from typing import Any
 from narrate.errors import InputError, OutputError
 from narrate.files import replacing
 from narrate.output import ChapterMark, EpisodeTags
+from narrate.text.dates import id3_timestamp
 
 DESCRIPTION_CHARS = 500
 
@@ -24,27 +25,21 @@ def episode_tags(
         title=title,
         artist=_meta_text(meta, "author"),
         album=_meta_text(meta, "album") or _meta_text(meta, "podcast") or title,
-        date=_meta_text(meta, "date") or first_built,
+        date=id3_timestamp(meta.get("date")) or first_built,
         genre=_meta_text(meta, "genre") or "Podcast",
         comment=_meta_text(meta, "description") or _shorten(first_paragraph, DESCRIPTION_CHARS),
     )
 
 
 def published(meta: Mapping[str, Any], first_built: str) -> str:
-    """The episode's date as an ISO datetime in UTC: front matter `date`, else the first build."""
-    value = meta.get("date") or first_built
+    """The episode's date as an ISO datetime in UTC: front matter `date` (already read as a
+    date by the script reader), else the first build."""
+    value = meta.get("date") or datetime.date.fromisoformat(first_built)
     if isinstance(value, datetime.datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
     else:
-        try:
-            day = value if isinstance(value, datetime.date) else date_of(str(value))
-        except ValueError:
-            day = datetime.date.fromisoformat(first_built)
-        moment = datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC)
+        moment = datetime.datetime(value.year, value.month, value.day, 8, tzinfo=datetime.UTC)
     return moment.isoformat()
-
-
-date_of = datetime.date.fromisoformat
 
 
 def positive_number(meta: Mapping[str, Any], key: str, script: Path) -> int | None:

@@ -21,7 +21,7 @@ from narrate.errors import CacheError
 from narrate.files import write_atomic
 
 # Bump when the way a chapter is rendered changes in a way its settings do not show.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 
 

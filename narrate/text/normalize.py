@@ -255,13 +255,27 @@ def _compass(m: re.Match[str]) -> str:
 
 # --- pass 3: symbols ---------------------------------------------------------------------------
 
-_SYMBOL_RULES = {"symbol": r"°\s?[CF]\b|[&@=+×±§°%*]|[#~](?=\s?[0-9])|#(?=[^\W\d_])"}
-_SYMBOL_HINT = re.compile(r"[&@=+×±§°%*#~]")
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SYMBOL_RULES = {
+    "symbol": r"°\s?[CF]\b|[&@=+×±§°%*]|[#~](?=\s?[0-9])|#(?=[^\W\d_])",
+    # a power after a digit, a bracket or a one-letter variable ("x²"); after a word ("word¹")
+    # it is a footnote mark, left alone
+    "power": rf"(?:(?<=[0-9)\]])|(?<=\b[^\W\d_]))[{_SUPERSCRIPTS}]+",
+}
+_SYMBOL_HINT = re.compile(rf"[&@=+×±§°%*#~{_SUPERSCRIPTS}]")
 _SYMBOLS = {
     "&": " and ", "@": " at ", "=": " equals ", "+": " plus ", "×": " times ",
     "±": " plus or minus ", "§": " section ", "°": " degrees ", "%": " percent ", "*": " ",
     "~": " about ", "°C": " degrees Celsius ", "°F": " degrees Fahrenheit ",
 }  # fmt: skip
+
+
+def _power(m: re.Match[str]) -> str:
+    exponent = int(m.group().translate(_SUPERSCRIPT_DIGITS))
+    return {2: " squared ", 3: " cubed "}.get(exponent) or f" to the power of {cardinal(exponent)} "
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 
 def _symbol(m: re.Match[str]) -> str:
@@ -276,33 +290,35 @@ def _symbol(m: re.Match[str]) -> str:
 _D = "[0-9]"
 _INT = rf"(?:{_D}{{1,3}}(?:,{_D}{{3}})+|{_D}+)"
 _AMPM = r"[AaPp]\.?\s?[Mm]\b\.?"
+_VULGAR = "½¼¾⅓⅔⅕⅛⅜⅝⅞"
 _NUMBER_RULES = {
-    "phone": rf"(?<![\w-])(?:\({_D}{{3}}\)\s?|{_D}{{3}}[-.]){_D}{{3}}[-.]{_D}{{4}}\b",
+    "phone": (rf"(?<![\w-])(?:1[-. ])?(?:\({_D}{{3}}\)\s?|{_D}{{3}}[-.]){_D}{{3}}[-.]{_D}{{4}}\b"),
+    "fraction": rf"(?<![\w.,]){_INT}?[{_VULGAR}]",
     "isodate": rf"\b(?:1[0-9]|20){_D}{{2}}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]{_D}|3[01])\b",
     "time": (
         rf"\b(?:[01]?{_D}|2[0-3]):[0-5]{_D}(?::[0-5]{_D})?(?:\s?{_AMPM})?(?![0-9:])"
         rf"|\b(?:1[0-2]|0?[1-9])\s?{_AMPM}"
     ),
     "money": (
-        rf"[$£€¥]\s?{_INT}(?:\.{_D}+)?"
+        rf"[$£€¥]\s?(?:{_INT}(?:\.{_D}+)?|\.{_D}+)"
         r"(?:\s(?:thousand|million|billion|trillion)\b|(?:k|K|m|M|bn|B)\b)?"
     ),
     "range": rf"\b{_D}{{1,4}}(?:\s?–\s?|-){_D}{{1,4}}\b(?![.,:][0-9])",
     "decade": rf"(?:\b(?:1[0-9]|20){_D}0|(?<![\w'])'{_D}0|\b[1-9]0)'?s\b",
-    "ordinal": rf"\b{_D}+(?:st|nd|rd|th|ST|ND|RD|TH)\b",
-    "version": rf"\b{_D}+(?:\.{_D}+){{2,}}\b",
+    "ordinal": rf"\b{_INT}(?:st|nd|rd|th|ST|ND|RD|TH)\b",
+    "version": rf"(?<![\w.])(?:[vV]?{_D}+(?:\.{_D}+){{2,}}|[vV]{_D}+(?:\.{_D}+)?)\b(?!\.[0-9])",
     "slashed": rf"\b{_D}{{1,4}}(?:/{_D}{{1,4}})+\b",
     "ratio": rf"\b{_D}+:{_D}+\b",
     "number": (
-        rf"(?:(?<![\w)\]])[-−](?=\.?[0-9]))?{_INT}(?:\.{_D}+)?(?:'?s\b)?"
+        rf"(?:(?<![\w)\]\-−])[-−](?=\.?[0-9]))?{_INT}(?:\.{_D}+)?(?:'?s\b)?"
         rf"|(?<![\w.])\.{_D}+"
     ),
 }
-_NUMBER_FIRST_CHARACTERS = "0-9$£€¥'(.−-"
-_DIGIT = re.compile(r"[0-9]")
+_NUMBER_FIRST_CHARACTERS = "0-9$£€¥'(.−vV" + _VULGAR + "-"
+_DIGIT = re.compile(rf"[0-9{_VULGAR}]")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _TIME_PARTS = re.compile(r"([0-9]+)(?::([0-9]+))?(?::([0-9]+))?\s?([AaPp])?")
-_MONEY_PARTS = re.compile(r"\s?([0-9,]+)(?:\.([0-9]+))?\s?([A-Za-z]*)")
+_MONEY_PARTS = re.compile(r"\s?([0-9,]*)(?:\.([0-9]+))?\s?([A-Za-z]*)")
 _NUMBER_PARTS = re.compile(r"([-−]?)([0-9,]*)(\.[0-9]+)?('?s)?")
 _CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
@@ -385,7 +401,28 @@ def _integer(written: str, text: str, start: int, end: int) -> str:
 
 
 def _phone(m: re.Match[str]) -> str:
-    return ", ".join(_digits(group) for group in _DIGIT_RUN.findall(m.group()))
+    """Digits in the groups people read: "1-800-555-1212" is "one, eight hundred, five five
+    five, one two one two"."""
+    groups = _DIGIT_RUN.findall(m.group())
+    return ", ".join(
+        cardinal(int(g)) if len(g) == 3 and g.endswith("00") else _digits(g) for g in groups
+    )
+
+
+_FRACTION_NAMES = {
+    "½": ("a half", "one half"), "¼": ("a quarter", "one quarter"),
+    "¾": ("three quarters", "three quarters"), "⅓": ("a third", "one third"),
+    "⅔": ("two thirds", "two thirds"), "⅕": ("a fifth", "one fifth"),
+    "⅛": ("an eighth", "one eighth"), "⅜": ("three eighths", "three eighths"),
+    "⅝": ("five eighths", "five eighths"), "⅞": ("seven eighths", "seven eighths"),
+}  # fmt: skip
+
+
+def _vulgar_fraction(m: re.Match[str]) -> str:
+    """A vulgar fraction: "½" is "one half"; "5½" is "five and a half"."""
+    whole, fraction = m.group()[:-1], m.group()[-1]
+    after_whole, alone = _FRACTION_NAMES[fraction]
+    return f"{_number(whole)} and {after_whole}" if whole else alone
 
 
 def _isodate(m: re.Match[str]) -> str:
@@ -399,6 +436,14 @@ def _time(m: re.Match[str]) -> str:
     hours, minutes, seconds, half = parts.groups()
     hour = int(hours)
     said = cardinal(hour)
+    whole_hour = not (minutes and int(minutes)) and not (seconds and int(seconds))
+    if minutes and not half and hour in (0, 24) and whole_hour:
+        return "midnight"  # "0:00", "24:00"
+    noon_or_midnight = _word_after(m.string, m.end()).lower() in ("noon", "midnight")
+    if minutes and not half and hour == 12 and whole_hour and noon_or_midnight:
+        return "twelve"  # "12:00 noon", "12:00 midnight"
+    if hour == 0 and not half:
+        said, half = "twelve", "a"  # "0:30" is "twelve thirty a.m"
     if minutes and int(minutes):
         said += " " + _two_digits(minutes)
     elif minutes and not half:
@@ -422,7 +467,7 @@ def _money(m: re.Match[str]) -> str:
     digits = whole.replace(",", "")
     if len(digits) > MAX_DIGITS or (fraction is not None and len(fraction) != 2):
         return f"{_number(whole + ('.' + fraction if fraction else ''))} {many}"
-    units, hundredths = int(digits), int(fraction or 0)
+    units, hundredths = int(digits or 0), int(fraction or 0)  # "$.50" has no units
     said = []
     if units or not hundredths:
         said.append(f"{cardinal(units)} {one if units == 1 else many}")
@@ -449,12 +494,15 @@ def _decade(m: re.Match[str]) -> str:
 
 
 def _ordinal(m: re.Match[str]) -> str:
-    digits = m.group()[:-2]
+    digits = m.group()[:-2].replace(",", "")
     return ordinal(int(digits)) if len(digits) <= MAX_DIGITS else _digits(digits)
 
 
 def _version(m: re.Match[str]) -> str:
-    return " point ".join(_number(part) for part in m.group().split("."))
+    """A version: "1.2.3" is "one point two point three"; "v1.2" is "version one point two"."""
+    written = m.group()
+    said = " point ".join(_number(part) for part in written.lstrip("vV").split("."))
+    return f"version {said}" if written[0] in "vV" else said
 
 
 def _slashed(m: re.Match[str]) -> str:
@@ -500,11 +548,12 @@ def _alternatives(rules: dict[str, str], first: str) -> re.Pattern[str]:
 
 _ADDRESSES = _alternatives(_ADDRESS_RULES, r"\w")
 _WORDS = _alternatives(_WORD_RULES, _WORD_FIRST_LETTERS)
-_SYMBOLS_FOUND = _alternatives(_SYMBOL_RULES, "&@=+×±§°%*#~")
+_SYMBOLS_FOUND = _alternatives(_SYMBOL_RULES, "&@=+×±§°%*#~" + _SUPERSCRIPTS)
 _NUMBERS = _alternatives(_NUMBER_RULES, _NUMBER_FIRST_CHARACTERS)
 _HANDLERS: dict[str, Callable[[re.Match[str]], str]] = {
     "url": _url, "email": _email, "domain": _url, "latin": _latin,
-    "abbreviation": _abbreviation, "compass": _compass, "symbol": _symbol, "phone": _phone,
+    "abbreviation": _abbreviation, "compass": _compass, "symbol": _symbol, "power": _power,
+    "phone": _phone, "fraction": _vulgar_fraction,
     "isodate": _isodate, "time": _time, "money": _money, "range": _range, "decade": _decade,
     "ordinal": _ordinal, "version": _version, "slashed": _slashed, "ratio": _ratio,
     "number": _number_token,
@@ -525,6 +574,27 @@ def _say_token(m: re.Match[str]) -> str:
     return said
 
 
+# An initial or a dotted abbreviation before a capitalised word ("Robert C. Martin", "the U.S.
+# Army"): espeak-ng takes a full stop before a capital for a sentence end and pauses inside the
+# name, so the stop goes (the letters stay).
+_DOTTED_BEFORE_CAPITAL = re.compile(r"\b((?:[A-Za-z]\.)+[A-Za-z]|[A-Z])\.(?=\s+[\"'(\[]*[A-Z])")
+
+
+_NEXT_INITIAL = re.compile(r"\s+[A-Z]\.\s")
+
+
+def _dotted(m: re.Match[str]) -> str:
+    letters = m.group(1)
+    before = _word_before(m.string, m.start())
+    if (
+        len(letters) == 1
+        and not before[:1].isupper()
+        and not _NEXT_INITIAL.match(m.string, m.end())
+    ):
+        return m.group()  # "got an A. Then": a letter ending a sentence
+    return letters
+
+
 def _say_tokens(text: str) -> str:
     """Addresses, abbreviations, symbols, then numbers: each pass reads what the one before it
     wrote ("No. 5" is "number 5" by the time "5" is read, which marks it as no year)."""
@@ -532,6 +602,7 @@ def _say_tokens(text: str) -> str:
         text = _ADDRESSES.sub(_say_token, text)
     if "." in text or any(hint in text for hint in _WORD_HINTS):
         text = _WORDS.sub(_say_token, text)
+        text = _DOTTED_BEFORE_CAPITAL.sub(_dotted, text)
     if _SYMBOL_HINT.search(text):
         text = _SYMBOLS_FOUND.sub(_say_token, text)
     if _DIGIT.search(text):
@@ -540,21 +611,20 @@ def _say_tokens(text: str) -> str:
 
 
 # --- roman numerals ----------------------------------------------------------------------------
+# A rule that turns letters into numbers fires only where the context makes it near-certain: one
+# "John the First" for "with John I went" is heard more than ten correct years. Elsewhere the
+# letters are left to the voice.
 
 _ROMAN_NUMERAL = r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _ROMAN_AFTER_WORD = re.compile(
-    rf"(?=[A-Z])\b([A-Z][A-Za-z]*)(\.?\s+)({_ROMAN_NUMERAL})(?!\w|['’-]\w)"
+    rf"(?=[A-Z])\b((?:World |Super )?[A-Z][A-Za-z]*)(\.?\s+)({_ROMAN_NUMERAL})(?!\w|['’-]\w)"
 )
 _ROMAN_HEADING_START = re.compile(rf"^(\s*)({_ROMAN_NUMERAL})(?!\w)(?=\s*(?:[.:)—–-]|$))")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
-# Words after which a numeral counts, whatever its letters: "Chapter IV" is "Chapter four".
+# Words after which a numeral is a number: "Chapter IV" is "Chapter four".
 _NUMBERED = frozenset(
-    _split(
-        "chapter part book volume vol act scene section appendix article phase stage level war "
-        "round canto psalm episode season series track unit lesson class type grade category "
-        "division"
-    )
-)
+    _split("chapter part book volume vol act scene canto psalm appendix article section")
+) | {"world war", "super bowl"}
 # Sovereigns and popes: "Henry VIII" is "Henry the Eighth".
 _REGNAL = frozenset(
     _split(
@@ -568,13 +638,12 @@ _REGNAL = frozenset(
         "Cleopatra"
     )
 )
-# Capitalized words that come before an acronym, not a numeral: "The IV drip".
-_NOT_BEFORE_NUMERAL = frozenset(
-    _split(
-        "the a an this that these those his her its our their my your and or but of in on at to "
-        "for by with from as is was"
-    )
-)
+# After a numeral "I", words that show it is one ("Part I of", "Charles I, King"); any other
+# following word ("with John I went") makes it the pronoun.
+_AFTER_NUMERAL_I = re.compile(r"\s*(?:$|[,;:.!?)\]]|(?:of|and|or)\b)")
+# A single letter, then a full stop and a capitalised word, is an initial: "Robert C. Martin".
+_INITIAL = re.compile(r"\.\s+[\"'(]*[A-Z]")
+_REGNAL_MAX = 39  # the highest regnal number in use is in the twenties ("John XXIII")
 
 
 def roman_value(numeral: str) -> int:
@@ -588,17 +657,21 @@ def roman_value(numeral: str) -> int:
 
 def _roman_after_word(m: re.Match[str]) -> str:
     word, gap, numeral = m.groups()
-    value = roman_value(numeral)
+    text, end = m.string, m.end()
+    if len(numeral) == 1 and numeral not in "IVX":
+        return m.group()  # "Appendix C", "Robert C. Martin", "Mary M.": letters
+    if numeral == "I" and word != "World War" and not _AFTER_NUMERAL_I.match(text, end):
+        return m.group()  # "with John I went": the pronoun
+    if "." in gap and word.lower() != "vol":
+        return m.group()  # "the Book. I, too, ...": a sentence's end between them
     if word.lower() in _NUMBERED:
-        return f"{word}{gap}{cardinal(value)}"
-    if word in _REGNAL or word.title() in _REGNAL:
-        return f"{word} the {ordinal(value).capitalize()}"
-    # Elsewhere ("World War II", "Apollo XI") only numerals of two or more of I, V and X: a lone
-    # "I" is the pronoun, and "Malcolm X", "Plan B", "Washington DC" are letters.
-    only_ivx = len(numeral) > 1 and set(numeral) <= {"I", "V", "X"}
-    if only_ivx and word.lower() not in _NOT_BEFORE_NUMERAL:
-        return f"{word}{gap}{cardinal(value)}"
-    return m.group()
+        return f"{word}{gap}{cardinal(roman_value(numeral))}"
+    if word not in _REGNAL or not set(numeral) <= {"I", "V", "X"}:
+        return m.group()
+    if len(numeral) == 1 and _INITIAL.match(text, end):
+        return m.group()  # "Peter V. Smith": an initial
+    value = roman_value(numeral)
+    return f"{word} the {ordinal(value).capitalize()}" if value <= _REGNAL_MAX else m.group()
 
 
 def _roman_heading_start(m: re.Match[str]) -> str:

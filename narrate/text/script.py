@@ -85,11 +85,51 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     import yaml  # lazy: most commands never see front matter
 
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_loader()) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         raise InputError(f"{path}: front matter is not valid YAML{where}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path}: front matter must be a mapping of keys to values")
-    return {str(k): v for k, v in meta.items()}, text[match.end() :]
+    raw = yaml.load(match.group(1), Loader=yaml.BaseLoader)  # every scalar as typed
+    meta = _as_typed({str(k): v for k, v in meta.items()}, raw, path)
+    return meta, text[match.end() :]
+
+
+def _loader() -> Any:
+    """YAML's safe loader without its timestamps: `date` is read by `parse_date`, which knows
+    more forms and says which field is wrong (YAML's own raises on "2024-13-01")."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(":timestamp")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+TEXT_FIELDS = ("title", "author", "description", "album", "genre", "podcast")
+
+
+def _as_typed(meta: dict[str, Any], raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Text fields exactly as typed (YAML would make `title: No` False and `title: 12:30` 750),
+    and `date` read as a date, or refused with the field named; never replaced silently."""
+    from narrate.text.dates import parse_date
+
+    for key in TEXT_FIELDS:
+        if isinstance(raw.get(key), str) and meta.get(key) is not None:
+            meta[key] = raw[key]
+    if meta.get("date") is not None:
+        written = raw.get("date")
+        try:
+            meta["date"] = parse_date(written if isinstance(written, str) else "")
+        except ValueError:
+            raise InputError(
+                f"{path}: front matter 'date' is not a date: {written!r} "
+                "(write 2024-05-01, 2024-05-01T10:00, May 1, 2024 or 1 May 2024)"
+            ) from None
+    return meta

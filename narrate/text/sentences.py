@@ -63,6 +63,16 @@ _ABBREVIATIONS = frozenset(
         "approx",
     ]
 )
+# Dotted abbreviations ("U.S.", "e.g.", "p.m.") end a sentence only before a word that usually
+# starts one: "The U.S. Army arrived." is one sentence, "I left at 5 p.m. The rest stayed." two.
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]\.?$")
+_SENTENCE_STARTERS = frozenset(
+    re.findall(
+        r"\w+",
+        "The A An He She It I We They You This That These Those There Then But And So Yet If "
+        "When While After Before His Her Its Our Their My Your In On At As",
+    )
+)
 # A sentence ends at . ! ? or … (and any closing quotes or brackets) before a capital or digit.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý])")
 
@@ -140,8 +150,13 @@ def split_sentences(paragraph: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
         sentence = paragraph[start : match.end()]
-        if match.group().startswith(".") and _is_abbreviation(sentence.split()[-1]):
+        last = sentence.split()[-1]
+        if match.group().startswith(".") and _is_abbreviation(last):
             continue
+        if match.group().startswith(".") and _DOTTED.match(last.lstrip("\"'“‘(")):
+            following = paragraph[match.end() :].split(None, 1)[0].strip("\"'“‘«([")
+            if following not in _SENTENCE_STARTERS:
+                continue
         pieces.append(sentence.strip())
         start = match.end()
     pieces.append(paragraph[start:].strip())
