@@ -61,6 +61,8 @@ class BuildOptions:
     force: bool = False
     remake: frozenset[int] = frozenset()
     """Chapter numbers (from 1) to make again even if cached."""
+    include_all: bool = False
+    """EPUB: also read front and back matter (cover, title, copyright and contents pages)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def build(
 ) -> list[EpisodeReport]:
     """Build one MP3 per essay in `options.out_dir`; return what was made."""
     warn = warn or (lambda message: None)
-    scripts = [read_script(path) for path in paths]
+    scripts = [read_script(path, include_all=options.include_all) for path in paths]
     for script in scripts:
         for message in script.warnings:
             warn(message)

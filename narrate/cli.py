@@ -62,13 +62,21 @@ def _script_paths(paths: tuple[str, ...]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+_INCLUDE_ALL_HELP = "EPUB: also read the cover, title, copyright and contents pages."
+
+
 @cli.command()
 @click.argument("script")
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> None:
+@click.option("--include-all", is_flag=True, help=_INCLUDE_ALL_HELP)
+def chapters(
+    script: str, spoken: bool, lexicon: str | None, as_json: bool, include_all: bool
+) -> None:
     """List the chapters SCRIPT will be split into.
+
+    SCRIPT is plain text, Markdown, a Word .docx, a saved web page (.html) or an EPUB book.
 
     Example: narrate chapters script/essay.txt --spoken
     """
@@ -77,7 +85,9 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
     from narrate.script import read_script
     from narrate.speech import Pauses, chapter_sentences
 
-    essay = read_script(Path(script))
+    essay = read_script(Path(script), include_all=include_all)
+    for message in essay.warnings:
+        _warn(message)
     outline = split_chapters(essay)
     entries = lexicon_for(essay, Path(lexicon) if lexicon else None) if spoken else None
     rows: list[dict[str, Any]] = []
@@ -88,7 +98,9 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
             row["spoken"] = [s.spoken for s in chapter_sentences(chapter, Pauses(), entries)]
         rows.append(row)
     if as_json:
-        click.echo(json.dumps({"title": outline.title, "chapters": rows}, ensure_ascii=False))
+        found = {"title": outline.title, "chapters": rows, "skipped": list(essay.skipped),
+                 "left_out": list(essay.left_out)}  # fmt: skip
+        click.echo(json.dumps(found, ensure_ascii=False))
         return
     click.echo(outline.title)
     for row in rows:
@@ -96,6 +108,10 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
         click.echo(f"{row['index']:>3}  {row['title']}  ({size})")
         for line in row.get("spoken", []):
             click.echo(f"       {line}")
+    if essay.left_out:
+        click.echo(f"left out (--include-all reads them): {'; '.join(essay.left_out)}")
+    if spoken and essay.skipped:
+        click.echo(f"skipped: {', '.join(essay.skipped)}")
 
 
 _PAUSE = click.IntRange(0, 10_000)
@@ -145,6 +161,7 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
+@click.option("--include-all", is_flag=True, default=None, help=_INCLUDE_ALL_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
     """Build SCRIPTS into chaptered MP3s in the output folder.

@@ -49,6 +49,7 @@ def build_options(config: Config, flags: dict[str, Any]) -> BuildOptions:
         },
         jobs=pick("jobs", config.jobs, 0),
         force=bool(flags.get("force")),
+        include_all=bool(flags.get("include_all")),
         remake=frozenset(flags.get("remake") or ()),
         formats=parse_formats(formats),
         lexicon=Path(lexicon) if lexicon else config.lexicon,

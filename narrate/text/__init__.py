@@ -1,0 +1,1 @@
+"""Text: reading documents, chapters, sentences and normalization (pure, no audio)."""
