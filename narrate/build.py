@@ -304,6 +304,7 @@ def write_episode(
         tags.title,
         tags.artist,
         cache_dir,
+        episode.script.cover,
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
     parts = [entry.path for entry in entries]
@@ -415,6 +416,8 @@ def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
         "podcast": repr(options.podcast),
         "format": 3,
     }
+    if episode.script.cover is not None:  # a document's own cover (an EPUB's)
+        payload["cover"] = hashlib.sha256(episode.script.cover).hexdigest()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
