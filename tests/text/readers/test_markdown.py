@@ -1,0 +1,102 @@
+"""Markdown read by the real parser: every case the hand-written subset got wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from narrate.chapters import split_chapters
+from narrate.script import read_script
+from tests.conftest import run_narrate
+
+
+def chapters_of(tmp_path: Path, text: str) -> dict[str, list[str]]:
+    path = tmp_path / "essay.md"
+    path.write_text(text, encoding="utf-8")
+    outline = split_chapters(read_script(path))
+    return {chapter.title: list(chapter.paragraphs) for chapter in outline.chapters}
+
+
+def test_setext_headings_are_chapters(tmp_path: Path) -> None:
+    text = "Chapter One\n===========\n\nFirst.\n\nChapter Two\n===========\n\nSecond.\n"
+    assert chapters_of(tmp_path, text) == {"Chapter One": ["First."], "Chapter Two": ["Second."]}
+
+
+def test_inline_markup_is_removed_from_titles_in_feed_documents(tmp_path: Path) -> None:
+    text = "## See [the docs](https://x.org) and **bold**\n\nText.\n\n## Second `part`\n\nMore.\n"
+    assert list(chapters_of(tmp_path, text)) == ["See the docs and bold", "Second part"]
+
+
+def test_lists_are_read_item_by_item_each_a_sentence(tmp_path: Path) -> None:
+    text = "# One\n\nBring:\n\n- rope\n- tar and salt\n  1. nested\n- a ripe fig!\n"
+    assert chapters_of(tmp_path, text)["One"] == [
+        "Bring:",
+        "rope. tar and salt. nested. a ripe fig!",
+    ]
+
+
+def test_code_comments_and_link_definitions_are_not_read(tmp_path: Path) -> None:
+    text = (
+        "# One\n\nBefore.\n\n<!-- a note to self -->\n\n[1]: https://example.org/ref\n\n"
+        "    indented code\n\n```\nfenced code\n```\n\nAfter.\n"
+    )
+    assert chapters_of(tmp_path, text)["One"] == ["Before.", "After."]
+
+
+def test_a_tilde_fence_is_closed_only_by_tildes(tmp_path: Path) -> None:
+    text = "# One\n\n~~~\ncode\n```\nstill code\n~~~\n\nText after the fence.\n"
+    assert chapters_of(tmp_path, text)["One"] == ["Text after the fence."]
+
+
+def test_an_unclosed_fence_warns_and_keeps_the_text_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "essay.md"
+    path.write_text("---\ntitle: T\n---\n# One\n\nBefore.\n\n```\nx = 1\n\nAfter the fence.\n")
+    done = run_narrate("chapters", str(path), "--spoken")
+    assert done.returncode == 0, done.stderr
+    assert "After the fence." in done.stdout
+    assert f"narrate: warning: {path}: line 8: the code fence ``` is never closed" in done.stderr
+
+
+def test_entities_decoded_and_at_least_kept(tmp_path: Path) -> None:
+    text = "# One\n\nSalt &amp; tar &mdash; rope.\n\nGroups of >= 5 people.\n\n>= 5 people came.\n"
+    assert chapters_of(tmp_path, text)["One"] == [
+        "Salt & tar — rope.",
+        "Groups of >= 5 people.",
+        ">= 5 people came.",
+    ]
+
+
+def test_blockquotes_are_read_and_tables_row_by_row(tmp_path: Path) -> None:
+    text = "# One\n\n> Quoted words\n> go on.\n\n| Bird | Count |\n|---|---|\n| Gull | 12 |\n"
+    assert chapters_of(tmp_path, text)["One"] == [
+        "Quoted words go on.",
+        "Bird, Count. Gull, 12.",
+    ]
+
+
+def test_footnotes_are_read_at_the_end_of_their_chapter(tmp_path: Path) -> None:
+    text = "# One\n\nTide.[^a] More.\n\nLast of one.\n\n# Two\n\nTwo.[^b]\n\n[^a]: Note A.\n[^b]: Note *B*.\n"
+    assert chapters_of(tmp_path, text) == {
+        "One": ["Tide. More.", "Last of one.", "Note a: Note A."],
+        "Two": ["Two.", "Note b: Note B."],
+    }
+
+
+def test_footnotes_skipped_when_front_matter_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "essay.md"
+    path.write_text("---\nfootnotes: skip\n---\n# One\n\nTide.[^a]\n\n[^a]: Note A.\n")
+    script = read_script(path)
+    assert [c.paragraphs for c in split_chapters(script).chapters] == [("Tide.",)]
+    assert script.skipped == ("1 footnote",)
+
+
+def test_chapters_spoken_shows_what_was_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "essay.md"
+    path.write_text(
+        "# One\n\nText.\n\n```\na\n```\n\n~~~\nb\n~~~\n\n<!-- c -->\n\n![a cat](cat.png)\n"
+    )
+    done = run_narrate("chapters", str(path), "--spoken")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "skipped: 1 HTML comment, 2 code blocks, 1 image"
+    found = json.loads(run_narrate("chapters", str(path), "--json").stdout)
+    assert found["skipped"] == ["1 HTML comment", "2 code blocks", "1 image"]
