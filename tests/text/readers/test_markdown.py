@@ -7,7 +7,7 @@ from pathlib import Path
 
 from narrate.chapters import split_chapters
 from narrate.script import read_script
-from tests.conftest import run_narrate
+from tests.conftest import build_json, ffmpeg_chapters, run_narrate
 
 
 def chapters_of(tmp_path: Path, text: str) -> dict[str, list[str]]:
@@ -22,9 +22,20 @@ def test_setext_headings_are_chapters(tmp_path: Path) -> None:
     assert chapters_of(tmp_path, text) == {"Chapter One": ["First."], "Chapter Two": ["Second."]}
 
 
-def test_inline_markup_is_removed_from_titles_in_feed_documents(tmp_path: Path) -> None:
+def test_inline_markup_is_removed_from_titles(tmp_path: Path) -> None:
     text = "## See [the docs](https://x.org) and **bold**\n\nText.\n\n## Second `part`\n\nMore.\n"
     assert list(chapters_of(tmp_path, text)) == ["See the docs and bold", "Second part"]
+
+
+def test_titles_without_markup_reach_the_mp3_and_chapters_json(tmp_path: Path) -> None:
+    essay = tmp_path / "docs.md"
+    essay.write_text("## See [the docs](https://x.org) and **bold**\n\nOne.\n\n## *Two*\n\nTwo.\n")
+    out = tmp_path / "out"
+    build_json(str(essay), "--out", str(out))
+    titles = ["See the docs and bold", "Two"]
+    assert [title for _, _, title in ffmpeg_chapters(out / "docs.mp3")] == titles
+    marks = json.loads((out / "docs.chapters.json").read_text())["chapters"]
+    assert [mark["title"] for mark in marks] == titles
 
 
 def test_lists_are_read_item_by_item_each_a_sentence(tmp_path: Path) -> None:
