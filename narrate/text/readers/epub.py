@@ -70,10 +70,13 @@ class _Part:
 
     title: str | None
     paragraphs: list[str] = field(default_factory=list)
-    types: set[str] = field(default_factory=set)
+    types: dict[str, None] = field(default_factory=dict)
+    """epub:types met before its first words, in order (a dict: an ordered set)."""
     not_reading: bool = False
     unread: int = 0
     """Paragraphs inside non-reading containers (a contents page inside a chapter's file)."""
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Notes and code in this part, not read (counted only when the part is read)."""
 
 
 def read(path: Path, raw: bytes, options: ReadOptions) -> Document:
@@ -293,8 +296,8 @@ class _Book:
                 if not at_start:  # a file of its own outside the contents: a part of its own
                     parts.append(_Part(None))
                 parts[-1].not_reading = True
-                parts[-1].types.add(guide.get(file) or "not in reading order")
-            walker = _Walker(anchors, parts, self.skipped)
+                parts[-1].types[guide.get(file) or "not in reading order"] = None
+            walker = _Walker(anchors, parts)
             walker.walk(self._html(file), set())
             walker.flush()
         return parts
@@ -305,7 +308,7 @@ class _Book:
         for part in parts:
             not_reading = (
                 part.not_reading
-                or bool(part.types & NOT_READING)
+                or bool(part.types.keys() & NOT_READING)
                 or bool(part.title and _NOT_READING_TITLE.match(part.title.strip(" .:")))
             )
             if part.title is None and not part.paragraphs and not part.unread and not not_reading:
@@ -317,16 +320,16 @@ class _Book:
             if part.title is None and not paragraphs:
                 continue
             sections.append(Section(part.title, tuple(paragraphs)))
+            self.skipped += part.skipped
         return sections, left_out
 
 
 class _Walker:
     """Walks a content document's elements in order, cutting its text at TOC anchors."""
 
-    def __init__(self, anchors: dict[str, str], parts: list[_Part], skipped: Counter[str]) -> None:
+    def __init__(self, anchors: dict[str, str], parts: list[_Part]) -> None:
         self.anchors = anchors
         self.parts = parts
-        self.skipped = skipped
         self.inline: list[str] = []
         self.row: list[str] | None = None
         self.types: set[str] = set()
@@ -340,15 +343,18 @@ class _Walker:
             self.flush()
             self.parts.append(_Part(self.anchors.pop(element.get("id"))))
         types = types | own
+        part = self.parts[-1]
+        if own and not part.paragraphs and not part.unread:
+            part.types |= dict.fromkeys(sorted(own))
         if own & {"noteref", "pagebreak"} or _NUMBERING_CLASS.search(element.get("class") or ""):
             return  # a note's marker ("*", "1"), a page or line number
         if own & NOTES and tag != "a" and not types & NOTE_SECTIONS:
             self.flush()
-            self.skipped["note"] += 1
+            self.parts[-1].skipped["note"] += 1
             return
         if tag == "pre":
             self.flush()
-            self.skipped["code block"] += 1
+            self.parts[-1].skipped["code block"] += 1
             return
         if tag in ("img", "svg", "math", "audio", "video"):
             return
@@ -385,8 +391,8 @@ class _Walker:
             return
         part = self.parts[-1]
         if not part.paragraphs and not part.unread:
-            part.types |= self.types
-        if self.types & NOT_READING and not part.types & NOT_READING:
+            part.types |= dict.fromkeys(sorted(self.types))
+        if self.types & NOT_READING and not part.types.keys() & NOT_READING:
             part.unread += 1  # e.g. a contents list inside a chapter's file
             return
         if heading and not part.paragraphs and _same_title(text, part.title):
@@ -396,7 +402,9 @@ class _Walker:
 
 def _describe(part: _Part) -> str:
     """ "Copyright Page", "Moby-Dick (title page)", "contents": what a reader would call it."""
-    kinds = sorted(part.types & NOT_READING) or sorted(part.types & {"not in reading order"})
+    kinds = [k for k in part.types if k in NOT_READING] or [
+        k for k in part.types if k == "not in reading order"
+    ]
     names = {"toc": "contents", "titlepage": "title page", "copyright-page": "copyright page"}
     kind = names.get(kinds[0], kinds[0].replace("-", " ")) if kinds else None
     if part.title:
