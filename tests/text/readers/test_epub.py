@@ -146,3 +146,50 @@ def test_drm_no_spine_and_a_damaged_zip_are_refused_in_one_line(tmp_path: Path) 
         assert done.returncode == 1
         assert done.stderr.startswith(f"narrate: {bad}: ") and done.stderr.count("\n") == 1
         assert not out.exists() or not [p for p in out.iterdir() if p.suffix]
+
+
+def test_nested_entries_are_flattened_in_order(tmp_path: Path) -> None:
+    with zipfile.ZipFile(DOCS / "wasteland.epub") as book:
+        nav = book.read("EPUB/wasteland-nav.xhtml").decode()
+    first, rest = nav.split('<li><a href="wasteland-content.xhtml#ch2">', 1)
+    nested = (
+        first.replace(
+            '<li><a href="wasteland-content.xhtml#ch1">',
+            '<li><a href="wasteland-content.xhtml#bodymatter">THE POEM</a><ol>'
+            '<li><a href="wasteland-content.xhtml#ch1">',
+        )
+        + '<li><a href="wasteland-content.xhtml#ch2">'
+        + rest.replace(
+            '<li><a href="wasteland-content.xhtml#rearnotes">',
+            '</ol></li><li><a href="wasteland-content.xhtml#rearnotes">',
+        )
+    )
+    copy = rezip(
+        DOCS / "wasteland.epub",
+        tmp_path / "parts.epub",
+        {"EPUB/wasteland-nav.xhtml": nested.encode()},
+    )
+    chapters = split_chapters(read_script(copy)).chapters
+    assert [c.title for c in chapters][:3] == [
+        "THE POEM",
+        "I. THE BURIAL OF THE DEAD",
+        "II. A GAME OF CHESS",
+    ]
+    assert chapters[0].paragraphs == ()  # a part with no text of its own: its title is spoken
+    assert len(chapters) == 7
+
+
+def test_include_all_on_the_command_line() -> None:
+    done = run_narrate("chapters", str(MOBY), "--include-all", "--json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert "Copyright Page" in [c["title"] for c in found["chapters"]]
+    assert found["left_out"] == []
+
+
+def test_build_takes_include_all_from_its_flag() -> None:
+    from narrate.config import load_config
+    from narrate.settings import build_options
+
+    assert build_options(load_config(None), {"out_dir": "out", "include_all": True}).include_all
+    assert not build_options(load_config(None), {"out_dir": "out"}).include_all
