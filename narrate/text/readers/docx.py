@@ -178,7 +178,7 @@ class _Reader:
         gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
         return gallery is not None and "contents" in gallery.get(f"{W}val", "").lower()
 
-    def _notes(self, part_name: str, tag: str) -> dict[str, str]:
+    def _notes(self, part_name: str, tag: str) -> dict[tuple[str, str], str]:
         """Footnote or endnote texts by ("footnote", id), read from their own part."""
         from lxml import etree
 
@@ -193,14 +193,14 @@ class _Reader:
         if part is None:
             return {}
         root = etree.fromstring(part.blob)
-        notes = {}
+        notes: dict[tuple[str, str], str] = {}
         for number, note in enumerate(
             (n for n in root.iterchildren(f"{W}{tag}") if n.get(f"{W}type") is None), start=1
         ):
             text = " ".join(_text(p) for p in note.iter(f"{W}p"))
             if has_words(text):
                 notes[(tag, note.get(f"{W}id"))] = note_paragraph(str(number), text)
-        return notes  # type: ignore[return-value]
+        return notes
 
 
 def _refs(paragraph: Any) -> list[tuple[str, str]]:

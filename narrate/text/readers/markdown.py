@@ -74,7 +74,7 @@ class _Parser:
         tokens = _markdown_it().parse(source)
         lines = source.split("\n")
         blocks: list[Block] = []
-        cited: list[tuple[int, str]] = []  # (position in blocks, footnote id) in reading order
+        cited: list[tuple[int, int, str]] = []  # (position in blocks, note id, label) in order
         notes = self._notes(tokens)
         items: list[str] = []  # the current (outermost) list's items
         row: list[str] = []
@@ -113,7 +113,7 @@ class _Parser:
                 self._html_block(token.content, blocks)
             elif kind == "inline":
                 plain, refs = self._inline(token)
-                cited += [(len(blocks), ref) for ref in refs]
+                cited += [(len(blocks), note, label) for note, label in refs]
                 parent = tokens[index - 1].type
                 if heading_level:
                     blocks.append(("heading", heading_level, plain))
@@ -140,7 +140,7 @@ class _Parser:
         return notes
 
     def _with_notes(
-        self, blocks: list[Block], cited: list[tuple[int, str]], notes: dict[int, str]
+        self, blocks: list[Block], cited: list[tuple[int, int, str]], notes: dict[int, str]
     ) -> list[Block]:
         if not notes:
             return blocks
@@ -148,13 +148,13 @@ class _Parser:
             self.skipped["footnote"] += len(notes)
             return blocks
         after: dict[int, list[Block]] = {}
-        seen: set[str] = set()
-        for position, (note, label) in ((p, ref.split("\0")) for p, ref in cited):
+        seen: set[int] = set()
+        for position, note, label in cited:
             if note in seen:
                 continue
             seen.add(note)
             after.setdefault(position, []).append(
-                ("note", 0, note_paragraph(label, notes.get(int(note), "")))
+                ("note", 0, note_paragraph(label, notes.get(note, "")))
             )
         result: list[Block] = []
         for position, block in enumerate(blocks):
@@ -162,10 +162,10 @@ class _Parser:
             result += after.get(position, [])
         return result
 
-    def _inline(self, token: Any) -> tuple[str, list[str]]:
-        """Plain text of an inline token, and the footnotes it cites ("id\\0label")."""
+    def _inline(self, token: Any) -> tuple[str, list[tuple[int, str]]]:
+        """Plain text of an inline token, and the footnotes it cites (id, label)."""
         parts: list[str] = []
-        refs: list[str] = []
+        refs: list[tuple[int, str]] = []
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 parts.append(child.content)
@@ -177,7 +177,7 @@ class _Parser:
             elif child.type == "image":
                 self.skipped["image"] += 1
             elif child.type == "footnote_ref":
-                refs.append(f"{child.meta['id']}\0{child.meta['label']}")
+                refs.append((child.meta["id"], child.meta["label"]))
         return one_line("".join(parts)), refs
 
     def _html_block(self, content: str, blocks: list[Block]) -> None:
@@ -196,7 +196,7 @@ class _Parser:
         lines: list[str],
         first_line: int,
         blocks: list[Block],
-        cited: list[tuple[int, str]],
+        cited: list[tuple[int, int, str]],
         notes: dict[int, str],
     ) -> list[Block]:
         """An unclosed fence would swallow the rest of the file: warn, and read the rest."""
@@ -213,6 +213,6 @@ def _closed(token: Any, lines: list[str]) -> bool:
     start, end = token.map
     if end - 1 <= start or end > len(lines):
         return False
-    last = lines[end - 1].strip()
+    last = lines[end - 1].lstrip(" \t>").strip()  # a fence may sit in a blockquote
     fence = token.markup
     return len(last) >= len(fence) and set(last) == {fence[0]}

@@ -59,6 +59,11 @@ def test_a_tilde_fence_is_closed_only_by_tildes(tmp_path: Path) -> None:
     assert chapters_of(tmp_path, text)["One"] == ["Text after the fence."]
 
 
+def test_a_fence_inside_a_blockquote_is_code_too(tmp_path: Path) -> None:
+    text = "# One\n\n> Quoted.\n>\n> ```\n> code\n> ```\n\nAfter.\n"
+    assert chapters_of(tmp_path, text)["One"] == ["Quoted.", "After."]
+
+
 def test_an_unclosed_fence_warns_and_keeps_the_text_after_it(tmp_path: Path) -> None:
     path = tmp_path / "essay.md"
     path.write_text("---\ntitle: T\n---\n# One\n\nBefore.\n\n```\nx = 1\n\nAfter the fence.\n")
