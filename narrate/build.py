@@ -1,68 +1,35 @@
-"""The build: plan each episode's chapters, make the ones the cache lacks (in parallel worker
-processes), then join the encoded chapters into each episode's MP3 with its tags and marks."""
+"""The build, orchestration only: plan each episode's chapters, make the ones the cache lacks
+(in parallel worker processes), write each episode's files from the cached chapters, and record
+what was written."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import json
-import os
-import shutil
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrate.audio import AudioFormat, frames_to_ms
-from narrate.cache import CachedChapter, ChapterCache, chapter_key
-from narrate.chapters import Chapter, Outline, split_chapters
+from narrate.audio.mp3 import frames_to_ms
 from narrate.engines import VoiceSettings, check_settings, engine_kind
-from narrate.errors import InputError, OutputError
-from narrate.files import remove_stale_temporaries, replacing
-from narrate.podcast import TimedSentence, episode_cover, write_episode_files
-from narrate.records import file_stamps, files_untouched, read_record, write_record
-from narrate.render import ChapterJob
-from narrate.script import Script, read_script
-from narrate.speech import Pauses, Sentence, chapter_sentences, with_pauses
+from narrate.errors import InputError
+from narrate.files import prepare_out_dir
+from narrate.output import ChapterMark
+from narrate.output.episode import episode_tags, positive_number, published, write_mp3
+from narrate.output.records import file_stamps, files_untouched, read_record, write_record
+from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
+from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
+from narrate.render.job import ChapterJob
+from narrate.settings.resolve import BuildSettings, EpisodeSettings
+from narrate.text.chapters import Chapter, Outline, split_chapters
+from narrate.text.script import Script, read_script
+from narrate.text.sentences import Sentence, chapter_sentences
 
 if TYPE_CHECKING:
-    from narrate.config import PodcastSettings
-    from narrate.lexicon import Lexicon
-    from narrate.tags import ChapterMark, EpisodeTags
-
-CACHE_FOLDER = ".narrate-cache"
-FORMATS = ("mp3", "m4b", "chapter-mp3")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to build: where to, with which voice and format, and what to remake."""
-
-    out_dir: Path = Path("audio_out")
-    cache_dir: Path | None = None
-    """None: `<out_dir>/.narrate-cache`."""
-    voice: VoiceSettings = field(default_factory=VoiceSettings)
-    voice_overrides: dict[str, object] = field(default_factory=dict)
-    """Engine, voice or rate given as flags: they win over an essay's front matter."""
-    audio: AudioFormat = field(default_factory=AudioFormat)
-    pauses: Pauses = field(default_factory=Pauses)
-    """Pauses from defaults and narrate.toml; an essay's front matter may override them."""
-    pause_overrides: dict[str, int] = field(default_factory=dict)
-    """Pauses given on the command line: they override the front matter."""
-    jobs: int = 0
-    """Worker processes; 0: one per core."""
-    podcast: PodcastSettings | None = None
-    """From narrate.toml: cover art, and the feed when it has a base_url."""
-    lexicon: Path | None = None
-    """A pronunciation file; None: `pronunciations.toml` beside each essay, if there is one."""
-    formats: tuple[str, ...] = ("mp3",)
-    """Any of FORMATS."""
-    force: bool = False
-    remake: frozenset[int] = frozenset()
-    """Chapter numbers (from 1) to make again even if cached."""
-    include_all: bool = False
-    """EPUB: also read front and back matter (cover, title, copyright and contents pages)."""
+    from narrate.text.lexicon import Lexicon
 
 
 @dataclass(frozen=True)
@@ -103,6 +70,7 @@ class PlannedEpisode:
     outline: Outline
     output: Path
     chapters: tuple[PlannedChapter, ...]
+    voice: VoiceSettings
 
 
 Progress = Callable[[int, int], None]
@@ -111,26 +79,25 @@ Warn = Callable[[str], None]
 
 def build(
     paths: Sequence[Path],
-    options: BuildOptions,
+    settings: BuildSettings,
     on_progress: Progress | None = None,
     warn: Warn | None = None,
 ) -> list[EpisodeReport]:
-    """Build one MP3 per essay in `options.out_dir`; return what was made."""
+    """Build one MP3 per essay in `settings.out_dir`; return what was made."""
     warn = warn or (lambda message: None)
-    scripts = [read_script(path, include_all=options.include_all) for path in paths]
+    scripts = [read_script(path, include_all=settings.include_all) for path in paths]
     for script in scripts:
         for message in script.warnings:
             warn(message)
     _check_unique_stems(scripts)
-    asked = [voice_for(script, options) for script in scripts]
-    checked = {voice: check_settings(voice) for voice in set(asked)}  # lists voices once each
-    voices = [checked[voice] for voice in asked]
-    identities = {voice: engine_kind(voice.engine).identity(voice) for voice in set(voices)}
-    out_dir = prepare_out_dir(options.out_dir)
-    cache = ChapterCache(options.cache_dir or out_dir / CACHE_FOLDER)
+    chosen = [settings.for_script(script) for script in scripts]
+    checked = {c.voice: check_settings(c.voice) for c in chosen}  # lists voices once each
+    identities = {voice: engine_kind(voice.engine).identity(voice) for voice in checked.values()}
+    out_dir = prepare_out_dir(settings.out_dir)
+    cache = ChapterCache(settings.cache_root)
     episodes = [
-        plan_episode(script, out_dir, identities[voice], options)
-        for script, voice in zip(scripts, voices, strict=True)
+        plan_episode(script, replace(c, voice=checked[c.voice]), out_dir, identities, settings)
+        for script, c in zip(scripts, chosen, strict=True)
     ]
 
     reports: dict[int, EpisodeReport] = {}
@@ -139,10 +106,10 @@ def build(
     jobs: dict[str, ChapterJob] = {}
     for number, episode in enumerate(episodes):
         forced = {
-            c.key for c in episode.chapters if options.force or c.chapter.index in options.remake
+            c.key for c in episode.chapters if settings.force or c.chapter.index in settings.remake
         }
         if not forced:
-            report = _unchanged_report(episode, options)
+            report = _unchanged_report(episode, settings)
             if report is not None:
                 reports[number] = report
                 continue
@@ -162,130 +129,72 @@ def build(
                 jobs[key] = ChapterJob(
                     key=key,
                     utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),
-                    voice=voices[number],
-                    audio=options.audio,
+                    voice=episode.voice,
+                    audio=settings.audio,
                     cache_root=cache.root,
                 )
 
     if jobs:
-        from narrate.workers import run_jobs  # lazy: a no-op rebuild starts no workers
+        from narrate.render.pool import run_jobs  # lazy: a no-op rebuild starts no workers
 
-        for entry in run_jobs(list(jobs.values()), options.jobs, on_progress):
+        for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
             entries[entry.key] = entry
             made.add(entry.key)
 
     for number, episode in enumerate(episodes):
         if number not in reports:
             chapter_entries = [entries[c.key] for c in episode.chapters]
-            reports[number] = write_episode(episode, chapter_entries, made, options, cache.root)
+            reports[number] = write_episode(episode, chapter_entries, made, settings, cache.root)
             cache.record_use(episode.output, [c.key for c in episode.chapters])
-    if options.podcast is not None and options.podcast.base_url:
-        from narrate.podcast import write_feed
+    if settings.podcast is not None and settings.podcast.base_url:
+        from narrate.podcast.publish import write_feed
 
-        write_feed(out_dir, options.podcast)
+        write_feed(out_dir, settings.podcast)
     return [reports[number] for number in range(len(episodes))]
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """ "mp3,m4b" -> ("mp3", "m4b"); `InputError` naming an unknown format."""
-    names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    unknown = [name for name in names if name not in FORMATS]
-    if unknown or not names:
-        raise InputError(
-            f"unknown format {', '.join(unknown) or repr(text)}: choose from {', '.join(FORMATS)}"
-        )
-    return names
-
-
-VOICE_KEYS = ("engine", "voice", "rate")
-
-
-def voice_for(script: Script, options: BuildOptions) -> VoiceSettings:
-    """The build's voice, with the essay's front matter `engine`, `voice` and `rate` over it
-    (flags given on the command line still win); not yet checked against the engine."""
-    chosen = {key: script.meta[key] for key in VOICE_KEYS if script.meta.get(key) is not None}
-    chosen.update(options.voice_overrides)
-    if not chosen:
-        return options.voice
-    if "rate" in chosen and (
-        isinstance(chosen["rate"], bool) or not isinstance(chosen["rate"], int)
-    ):
-        raise InputError(f"{script.path}: front matter 'rate' must be words per minute, a number")
-    for key in ("engine", "voice"):
-        if key in chosen and not isinstance(chosen[key], str):
-            raise InputError(f"{script.path}: front matter {key!r} must be a name")
-    if "engine" in chosen and "voice" not in chosen:
-        chosen["voice"] = None  # another engine: its own default voice
-    return replace(options.voice, **chosen)
-
-
 def plan_episode(
-    script: Script, out_dir: Path, identity: dict[str, str], options: BuildOptions
+    script: Script,
+    chosen: EpisodeSettings,
+    out_dir: Path,
+    identities: dict[VoiceSettings, dict[str, str]],
+    settings: BuildSettings,
 ) -> PlannedEpisode:
+    """The episode's chapters, what each will say, and the cache key of each."""
     outline = split_chapters(script)
-    pauses = options.pauses
-    if "pauses" in script.meta:
-        given = script.meta["pauses"]
-        if not isinstance(given, dict):
-            raise InputError(f"{script.path}: front matter 'pauses' must map names to milliseconds")
-        pauses = with_pauses(pauses, given, f"{script.path}: front matter")
-    pauses = with_pauses(pauses, options.pause_overrides, "--pause")
-    lexicon = lexicon_for(script, options.lexicon)
+    lexicon = load_lexicon(chosen.lexicon)
+    identity = identities[chosen.voice]
     planned = []
     for chapter in outline.chapters:
-        sentences = chapter_sentences(chapter, pauses, lexicon)
+        sentences = chapter_sentences(chapter, chosen.pauses, lexicon)
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
         planned.append(
-            PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio))
+            PlannedChapter(chapter, sentences, chapter_key(spoken, identity, settings.audio))
         )
-    return PlannedEpisode(script, outline, out_dir / f"{script.stem}.mp3", tuple(planned))
+    output = out_dir / f"{script.stem}.mp3"
+    return PlannedEpisode(script, outline, output, tuple(planned), chosen.voice)
 
 
-LEXICON_NAME = "pronunciations.toml"
-
-
-def lexicon_for(script: Script, named: Path | None) -> Lexicon | None:
-    """The pronunciation entries for an essay: the named file, else one beside the essay."""
-    path = named or script.path.parent / LEXICON_NAME
-    if named is None and not path.is_file():
+def load_lexicon(path: Path | None) -> Lexicon | None:
+    if path is None:
         return None
-    from narrate.lexicon import load_lexicon
+    from narrate.text.lexicon import load_lexicon as load
 
-    return load_lexicon(path)
-
-
-def prepare_out_dir(out_dir: Path) -> Path:
-    """Create the output folder if needed; refuse a file or a folder we cannot write."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: is a file; --out must be a folder")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
-    probe = out_dir / f".narrate-write-test.{os.getpid()}.tmp"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputError(
-            f"{out_dir}: the output folder is not writable ({exc.strerror})"
-        ) from None
-    remove_stale_temporaries(out_dir)
-    return out_dir
+    return load(path)
 
 
 def write_episode(
     episode: PlannedEpisode,
     entries: list[CachedChapter],
     made: set[str],
-    options: BuildOptions,
+    settings: BuildSettings,
     cache_dir: Path,
 ) -> EpisodeReport:
     """Write every requested format from the cached chapters, atomically, and record the result."""
-    from narrate.tags import ChapterMark
-
     out_dir = episode.output.parent
-    record = read_record(out_dir, episode.script.stem)
+    stem = episode.script.stem
+    meta = episode.script.meta
+    record = read_record(out_dir, stem)
     first_built = record.get("first_built") or datetime.date.today().isoformat()
     reports = []
     position = 0
@@ -296,15 +205,11 @@ def write_episode(
         chapter = planned.chapter
         reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
-    tags = episode_tags(episode, first_built)
+    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
+    tags = episode_tags(meta, episode.outline.title, first_paragraph, first_built)
+    script = episode.script
     cover, mime = episode_cover(
-        episode.script.meta,
-        episode.script.path,
-        options.podcast,
-        tags.title,
-        tags.artist,
-        cache_dir,
-        episode.script.cover,
+        meta, script.path, settings.podcast, tags.title, tags.artist, cache_dir, script.cover
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
     parts = [entry.path for entry in entries]
@@ -314,106 +219,50 @@ def write_episode(
         for sentence, (first, end) in zip(planned.sentences, entry.spans_ms, strict=True)
     ]
     files: list[Path] = []
-    if "mp3" in options.formats:
+    if "mp3" in settings.formats:
         write_mp3(parts, marks, tags, episode.output)
         files.append(episode.output)
-    if "m4b" in options.formats:
-        from narrate.formats import write_m4b
+    if "m4b" in settings.formats:
+        from narrate.output.formats import write_m4b
 
         m4b = episode.output.with_suffix(".m4b")
-        write_m4b(parts, marks, tags, m4b, options.audio.bitrate_kbps)
+        write_m4b(parts, marks, tags, m4b, settings.audio.bitrate_kbps)
         files.append(m4b)
-    if "chapter-mp3" in options.formats:
-        from narrate.formats import write_chapter_mp3s
+    if "chapter-mp3" in settings.formats:
+        from narrate.output.formats import write_chapter_mp3s
 
-        files += write_chapter_mp3s(parts, marks, tags, out_dir, episode.script.stem)
-        files.append(out_dir / episode.script.stem / f"{episode.script.stem}.m3u8")
-    files += write_episode_files(out_dir, episode.script.stem, tags.title, marks, said)
+        files += write_chapter_mp3s(parts, marks, tags, out_dir, stem)
+        files.append(out_dir / stem / f"{stem}.m3u8")
+    files += write_episode_files(out_dir, stem, tags.title, marks, said)
     report = EpisodeReport(
         episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)
     )
     record.update(
-        episode_key=_episode_key(episode, options),
+        episode_key=_episode_key(episode, settings),
         first_built=first_built,
         guid=record.get("guid") or str(uuid.uuid4()),  # for the life of the episode
         title=tags.title,
         author=tags.artist,
         description=tags.comment,
-        published=_published(episode.script.meta, first_built),
-        episode=_positive(episode.script, "episode"),
-        season=_positive(episode.script, "season"),
+        published=published(meta, first_built),
+        episode=positive_number(meta, "episode", episode.script.path),
+        season=positive_number(meta, "season", episode.script.path),
         duration_ms=report.duration_ms,
         chapters=[asdict(r) for r in reports],
         files=file_stamps([path.relative_to(out_dir) for path in files], out_dir),
     )
-    write_record(out_dir, episode.script.stem, record)
+    write_record(out_dir, stem, record)
     return report
 
 
-def _published(meta: dict, first_built: str) -> str:
-    """The episode's date as an ISO datetime in UTC: front matter `date`, else the first build."""
-    value = meta.get("date") or first_built
-    if isinstance(value, datetime.datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-    else:
-        try:
-            day = value if isinstance(value, datetime.date) else date_of(str(value))
-        except ValueError:
-            day = datetime.date.fromisoformat(first_built)
-        moment = datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC)
-    return moment.isoformat()
-
-
-date_of = datetime.date.fromisoformat
-
-
-def _positive(script: Script, key: str) -> int | None:
-    value = script.meta.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InputError(f"{script.path}: front matter {key!r} must be a positive whole number")
-    return value
-
-
-def write_mp3(parts: list[Path], marks: list[ChapterMark], tags: EpisodeTags, output: Path) -> None:
-    """The chapters' MP3 frames behind one ID3 tag, written atomically."""
-    from narrate.tags import id3_tag
-
-    tag = id3_tag(tags, marks)
-    try:
-        with replacing(output) as tmp, open(tmp, "wb") as handle:
-            handle.write(tag)
-            for part in parts:
-                with open(part, "rb") as source:
-                    shutil.copyfileobj(source, handle, 1 << 20)
-    except OSError as exc:
-        raise OutputError(f"{output}: cannot write the episode ({exc.strerror})") from None
-
-
-def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
-    from narrate.tags import EpisodeTags
-
-    meta = episode.script.meta
-    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
-    return EpisodeTags(
-        title=episode.outline.title,
-        artist=_meta_text(meta, "author"),
-        album=_meta_text(meta, "album") or _meta_text(meta, "podcast") or episode.outline.title,
-        date=_meta_text(meta, "date") or first_built,
-        genre=_meta_text(meta, "genre") or "Podcast",
-        comment=_meta_text(meta, "description") or _shorten(first_paragraph, 500),
-    )
-
-
-def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
+def _episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
     """Changes whenever anything that goes into the episode's files changes."""
     payload = {
         "chapters": [[c.key, c.chapter.title] for c in episode.chapters],
         "title": episode.outline.title,
         "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
-        "formats": sorted(options.formats),
-        "podcast": repr(options.podcast),
+        "formats": sorted(settings.formats),
+        "podcast": repr(settings.podcast),
         "format": 3,
     }
     if episode.script.cover is not None:  # a document's own cover (an EPUB's)
@@ -421,11 +270,11 @@ def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _unchanged_report(episode: PlannedEpisode, options: BuildOptions) -> EpisodeReport | None:
+def _unchanged_report(episode: PlannedEpisode, settings: BuildSettings) -> EpisodeReport | None:
     """The last build's report, if its files are all still there untouched and nothing changed."""
     out_dir = episode.output.parent
     record = read_record(out_dir, episode.script.stem)
-    if record.get("episode_key") != _episode_key(episode, options):
+    if record.get("episode_key") != _episode_key(episode, settings):
         return None
     if not files_untouched(out_dir, record.get("files") or {}):
         return None
@@ -444,12 +293,3 @@ def _check_unique_stems(scripts: list[Script]) -> None:
                 f"{script.path} and {seen[script.stem]} would both be written as {script.stem}.mp3"
             )
         seen[script.stem] = script.path
-
-
-def _meta_text(meta: dict, key: str) -> str:
-    value = meta.get(key)
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from narrate.audio.mp3 import DEFAULT_BITRATE, MP3_BITRATES
+from narrate.engines import DEFAULT_RATE
 from narrate.errors import NarrateError
 
 EXIT_INTERRUPTED = 130
@@ -62,15 +63,12 @@ def _script_paths(paths: tuple[str, ...]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-_INCLUDE_ALL_HELP = "EPUB: also read the cover, title, copyright and contents pages."
-
-
 @cli.command()
 @click.argument("script")
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-@click.option("--include-all", is_flag=True, help=_INCLUDE_ALL_HELP)
+@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
 def chapters(
     script: str, spoken: bool, lexicon: str | None, as_json: bool, include_all: bool
 ) -> None:
@@ -80,26 +78,28 @@ def chapters(
 
     Example: narrate chapters script/essay.txt --spoken
     """
-    from narrate.build import lexicon_for
-    from narrate.chapters import split_chapters
-    from narrate.script import read_script
-    from narrate.speech import Pauses, chapter_sentences
+    from narrate.build import load_lexicon
+    from narrate.console import document_json, document_lines
+    from narrate.settings.resolve import BuildSettings
+    from narrate.text.chapters import split_chapters
+    from narrate.text.script import read_script
+    from narrate.text.sentences import chapter_sentences
 
     essay = read_script(Path(script), include_all=include_all)
     for message in essay.warnings:
         _warn(message)
     outline = split_chapters(essay)
-    entries = lexicon_for(essay, Path(lexicon) if lexicon else None) if spoken else None
+    chosen = BuildSettings(flags={"lexicon": lexicon}).for_script(essay)
+    entries = load_lexicon(chosen.lexicon) if spoken else None
     rows: list[dict[str, Any]] = []
     for chapter in outline.chapters:
         row = {"index": chapter.index, "title": chapter.title, "words": chapter.words,
                "minutes": round(chapter.minutes, 1)}  # fmt: skip
         if spoken:
-            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, Pauses(), entries)]
+            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, chosen.pauses, entries)]
         rows.append(row)
     if as_json:
-        found = {"title": outline.title, "chapters": rows, "skipped": list(essay.skipped),
-                 "left_out": list(essay.left_out)}  # fmt: skip
+        found = {"title": outline.title, "chapters": rows, **document_json(essay)}
         click.echo(json.dumps(found, ensure_ascii=False))
         return
     click.echo(outline.title)
@@ -108,10 +108,8 @@ def chapters(
         click.echo(f"{row['index']:>3}  {row['title']}  ({size})")
         for line in row.get("spoken", []):
             click.echo(f"       {line}")
-    if essay.left_out:
-        click.echo(f"left out (--include-all reads them): {'; '.join(essay.left_out)}")
-    if spoken and essay.skipped:
-        click.echo(f"skipped: {', '.join(essay.skipped)}")
+    for line in document_lines(essay, spoken):
+        click.echo(line)
 
 
 _PAUSE = click.IntRange(0, 10_000)
@@ -125,12 +123,14 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option("--engine", default=None, help="pyttsx3 (espeak-ng, the default) or piper.")
 @click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
-@click.option("--rate", default=None, type=int, help="Words per minute, 80-450 (default 175).")
+@click.option(
+    "--rate", default=None, type=int, help=f"Words per minute, 80-450 (default {DEFAULT_RATE})."
+)
 @click.option(
     "--bitrate",
     default=None,
-    type=click.Choice(["32", "40", "48", "56", "64", "80", "96", "112", "128", "160", "192"]),
-    help="MP3 bitrate in kbps (default 64).",
+    type=click.Choice([str(kbps) for kbps in MP3_BITRATES]),
+    help=f"MP3 bitrate in kbps (default {DEFAULT_BITRATE}).",
 )
 @click.option(
     "--jobs",
@@ -161,7 +161,7 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
-@click.option("--include-all", is_flag=True, default=None, help=_INCLUDE_ALL_HELP)
+@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
     """Build SCRIPTS into chaptered MP3s in the output folder.
@@ -172,44 +172,19 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
     Example: narrate build script/essay.txt --out audio_out --rate 180
     """
     from narrate.build import build as run_build
-    from narrate.settings import build_options, read_config, voice_dirs
+    from narrate.console import ProgressBar, episode_json, episode_line
+    from narrate.settings.resolve import build_settings, read_config
 
-    config = read_config(config_file)
-    _use_voice_dirs(voice_dirs(config, flags.pop("voice_dirs")))
-    options = build_options(config, flags)
-    show_bar = not as_json and sys.stderr.isatty()
-    progress = _ProgressBar() if show_bar else None
-    reports = run_build(_script_paths(scripts), options, on_progress=progress, warn=_warn)
+    settings = build_settings(read_config(config_file), flags)
+    progress = ProgressBar() if not as_json and sys.stderr.isatty() else None
+    reports = run_build(_script_paths(scripts), settings, on_progress=progress, warn=_warn)
     if progress:
         progress.finish()
     if as_json:
-        click.echo(
-            json.dumps({"episodes": [_episode_json(r) for r in reports]}, ensure_ascii=False)
-        )
+        click.echo(json.dumps({"episodes": [episode_json(r) for r in reports]}, ensure_ascii=False))
         return
     for report in reports:
-        reused = len(report.chapters) - report.synthesized
-        if not report.written:
-            click.echo(f"{report.output}: up to date, nothing was made")
-            continue
-        click.echo(
-            f"{report.output}: {len(report.chapters)} chapters, {_clock(report.duration_ms)}; "
-            f"{report.synthesized} made, {reused} reused from the cache"
-        )
-
-
-def _episode_json(report: Any) -> dict[str, Any]:
-    return {
-        "script": str(report.script),
-        "output": str(report.output),
-        "duration_ms": report.duration_ms,
-        "files": [str(path) for path in report.files],
-        "chapters": [
-            {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,
-             "synthesized": c.synthesized}
-            for c in report.chapters
-        ],
-    }  # fmt: skip
+        click.echo(episode_line(report))
 
 
 @cli.command()
@@ -227,16 +202,18 @@ def voices(
     Example: narrate voices --engine piper --voice-dir ~/voices
     """
     from narrate.engines import engine_kind
-    from narrate.settings import read_config
-    from narrate.settings import voice_dirs as configured_dirs
+    from narrate.settings.resolve import read_config
+    from narrate.settings.resolve import voice_dirs as configured_dirs
 
-    _use_voice_dirs(configured_dirs(read_config(config_file), voice_dirs))
+    dirs = configured_dirs(read_config(config_file), {"voice_dirs": voice_dirs})
     kind = engine_kind(engine)
     details = getattr(kind, "voice_details", None)
     if details is not None:
-        rows = details()
+        rows = details(dirs)
     else:
-        rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in kind.voices()]
+        rows = [
+            {"id": v.id, "name": v.name, "languages": list(v.languages)} for v in kind.voices(dirs)
+        ]
     if as_json:
         click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
         return
@@ -244,13 +221,6 @@ def voices(
         fields = [row[k] for k in row if k not in ("id", "path") and row[k]]
         text = [", ".join(map(str, f)) if isinstance(f, list) else str(f) for f in fields]
         click.echo(f"{row['id']:<28} {'  '.join(text)}")
-
-
-def _use_voice_dirs(voice_dirs: tuple[str, ...]) -> None:
-    if voice_dirs:
-        from narrate.engines import piper
-
-        piper.set_voice_dirs(voice_dirs)
 
 
 @cli.command()
@@ -263,8 +233,8 @@ def feed(out_dir: str, config_file: str | None) -> None:
 
     Example: narrate feed audio_out
     """
-    from narrate.podcast import write_feed
-    from narrate.settings import read_config
+    from narrate.podcast.publish import write_feed
+    from narrate.settings.resolve import read_config
 
     folder = Path(out_dir)
     if not folder.is_dir():
@@ -290,7 +260,7 @@ def cache_stats(out_dir: str, cache_dir: str | None, as_json: bool) -> None:
 
     Example: narrate cache stats --out audio_out
     """
-    from narrate.maintenance import cache_stats as stats
+    from narrate.render.upkeep import cache_stats as stats
 
     result = stats(_cache_root(out_dir, cache_dir))
     if as_json:
@@ -309,49 +279,20 @@ def cache_clean(out_dir: str, cache_dir: str | None) -> None:
 
     Example: narrate cache clean --out audio_out
     """
-    from narrate.maintenance import clean_cache
+    from narrate.render.upkeep import clean_cache
 
     removed, freed = clean_cache(_cache_root(out_dir, cache_dir))
     click.echo(f"removed {removed} entries, freed {freed / 1e6:.1f} MB")
 
 
 def _cache_root(out_dir: str, cache_dir: str | None) -> Path:
-    from narrate.build import CACHE_FOLDER
+    from narrate.settings.resolve import CACHE_FOLDER
 
     return Path(cache_dir) if cache_dir else Path(out_dir) / CACHE_FOLDER
 
 
 def _warn(message: str) -> None:
     click.echo(f"narrate: warning: {message}", err=True)
-
-
-def _clock(ms: int) -> str:
-    seconds = round(ms / 1000)
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-class _ProgressBar:
-    """Chapters done / total and time elapsed, redrawn in place on stderr."""
-
-    def __init__(self) -> None:
-        self._start = time.monotonic()
-        self._drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        elapsed = round(time.monotonic() - self._start)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(
-            f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}"
-        )
-        sys.stderr.flush()
-        self._drawn = True
-
-    def finish(self) -> None:
-        if self._drawn:
-            sys.stderr.write("\n")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Files written so that a killed process never leaves a part of one in place."""
+"""Files written so that a killed process never leaves a part of one in place, and the output
+folder they go to."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from narrate.errors import OutputError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -48,3 +51,23 @@ def process_exists(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """Create the output folder if needed; refuse a file or a folder we cannot write."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: is a file; --out must be a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
+    probe = out_dir / f".narrate-write-test.{os.getpid()}.tmp"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"{out_dir}: the output folder is not writable ({exc.strerror})"
+        ) from None
+    remove_stale_temporaries(out_dir)
+    return out_dir

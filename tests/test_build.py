@@ -15,12 +15,13 @@ import eyed3
 import pytest
 
 from narrate.audio import AudioFormat
-from narrate.build import BuildOptions, plan_episode
-from narrate.cache import ChapterCache
+from narrate.build import plan_episode
 from narrate.engines import VoiceSettings, check_settings, engine_kind
-from narrate.render import ChapterJob
-from narrate.script import read_script
-from narrate.workers import run_jobs
+from narrate.render.cache import ChapterCache
+from narrate.render.job import ChapterJob
+from narrate.render.pool import run_jobs
+from narrate.settings.resolve import BuildSettings
+from narrate.text.script import read_script
 from tests.conftest import (
     DATA,
     build_json,
@@ -101,9 +102,9 @@ def test_each_chapter_is_its_own_text_spoken_alone(
     folder, _ = built
     voice = check_settings(VoiceSettings())
     identity = engine_kind(voice.engine).identity(voice)
-    episode = plan_episode(
-        read_script(folder / "heading-styles.txt"), folder / "out", identity, BuildOptions()
-    )
+    essay = read_script(folder / "heading-styles.txt")
+    chosen = BuildSettings().for_script(essay)
+    episode = plan_episode(essay, chosen, folder / "out", {chosen.voice: identity}, BuildSettings())
     build_cache = ChapterCache(folder / "out" / ".narrate-cache")
     digests = []
     for planned in reversed(episode.chapters):  # another order than the build's

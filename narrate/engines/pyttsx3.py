@@ -12,6 +12,7 @@ call drops the driver before the text is tried again.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import ctypes
 import io
@@ -52,11 +53,12 @@ def identity(settings: VoiceSettings) -> dict[str, str]:
     return ident
 
 
-def default_voice() -> str | None:
+def default_voice(voice_dirs: tuple[str, ...] = ()) -> str | None:
+    """espeak-ng's voices come with its data: voice folders are Piper's alone."""
     return "gmw/en-us" if LINUX else None
 
 
-def voices() -> list[Voice]:
+def voices(voice_dirs: tuple[str, ...] = ()) -> list[Voice]:
     found = _new_driver().getProperty("voices")
     return [
         Voice(id=v.id, name=v.name or v.id, languages=tuple(str(x) for x in (v.languages or ())))
@@ -197,13 +199,13 @@ def read_wav(path: Path) -> Clip:
         channels, rate = wav.getnchannels(), wav.getframerate()
     if not frames:
         raise EOFError("empty WAV")
-    if channels > 1:
-        from narrate.audio import load_pydub
-
-        frames = load_pydub().AudioSegment(
-            frames, sample_width=2, frame_rate=rate, channels=channels
-        )
-        frames = frames.set_channels(1).raw_data
+    if channels > 1:  # SAPI5 or NSSS may write stereo: average the channels
+        interleaved = array.array("h", frames)
+        frames = array.array(
+            "h",
+            (sum(interleaved[i : i + channels]) // channels
+             for i in range(0, len(interleaved), channels)),
+        ).tobytes()  # fmt: skip
     return Clip(samples=frames, sample_rate=rate)
 
 

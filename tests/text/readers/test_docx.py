@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from narrate.chapters import split_chapters
 from narrate.errors import InputError
-from narrate.script import read_script
+from narrate.text.chapters import split_chapters
+from narrate.text.script import read_script
 from tests.conftest import DATA, build_json, run_narrate
 
 DOCS = DATA / "documents"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from narrate.chapters import split_chapters
 from narrate.errors import InputError
-from narrate.script import read_script
+from narrate.text.chapters import split_chapters
+from narrate.text.script import read_script
 from tests.conftest import DATA, run_narrate
 
 DOCS = DATA / "documents"
@@ -188,8 +188,8 @@ def test_include_all_on_the_command_line() -> None:
 
 
 def test_build_takes_include_all_from_its_flag() -> None:
-    from narrate.config import load_config
-    from narrate.settings import build_options
+    from narrate.settings.config import load_config
+    from narrate.settings.resolve import build_settings
 
-    assert build_options(load_config(None), {"out_dir": "out", "include_all": True}).include_all
-    assert not build_options(load_config(None), {"out_dir": "out"}).include_all
+    assert build_settings(load_config(None), {"out_dir": "out", "include_all": True}).include_all
+    assert not build_settings(load_config(None), {"out_dir": "out"}).include_all

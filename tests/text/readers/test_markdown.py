@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from narrate.chapters import split_chapters
-from narrate.script import read_script
+from narrate.text.chapters import split_chapters
+from narrate.text.script import read_script
 from tests.conftest import build_json, ffmpeg_chapters, run_narrate
 
 

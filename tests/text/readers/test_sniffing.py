@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from narrate.script import read_script
 from narrate.text.readers import detect_kind
+from narrate.text.script import read_script
 from tests.conftest import DATA
 
 DOCS = DATA / "documents"

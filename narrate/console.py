@@ -1,0 +1,79 @@
+"""What the terminal shows: of a build, the progress bar, one line per episode, and --json; of a
+document, what was not read."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from narrate.build import EpisodeReport
+from narrate.text.script import Script
+
+
+def episode_line(report: EpisodeReport) -> str:
+    if not report.written:
+        return f"{report.output}: up to date, nothing was made"
+    reused = len(report.chapters) - report.synthesized
+    return (
+        f"{report.output}: {len(report.chapters)} chapters, {clock(report.duration_ms)}; "
+        f"{report.synthesized} made, {reused} reused from the cache"
+    )
+
+
+def episode_json(report: EpisodeReport) -> dict[str, Any]:
+    return {
+        "script": str(report.script),
+        "output": str(report.output),
+        "duration_ms": report.duration_ms,
+        "files": [str(path) for path in report.files],
+        "chapters": [
+            {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,
+             "synthesized": c.synthesized}
+            for c in report.chapters
+        ],
+    }  # fmt: skip
+
+
+def document_lines(essay: Script, spoken: bool) -> list[str]:
+    """What `narrate chapters` adds under the chapters: parts left out, and (with --spoken)
+    what was skipped."""
+    lines = []
+    if essay.left_out:
+        lines.append(f"left out (--include-all reads them): {'; '.join(essay.left_out)}")
+    if spoken and essay.skipped:
+        lines.append(f"skipped: {', '.join(essay.skipped)}")
+    return lines
+
+
+def document_json(essay: Script) -> dict[str, list[str]]:
+    return {"skipped": list(essay.skipped), "left_out": list(essay.left_out)}
+
+
+def clock(ms: int) -> str:
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class ProgressBar:
+    """Chapters done / total and time elapsed, redrawn in place on stderr."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        elapsed = round(time.monotonic() - self._start)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(
+            f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}"
+        )
+        sys.stderr.flush()
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self._drawn:
+            sys.stderr.write("\n")

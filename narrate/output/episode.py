@@ -1,0 +1,83 @@
+"""An episode's own fields from its essay (tags, dates, numbers) and its MP3: the chapters'
+frames behind one ID3 tag."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from narrate.errors import InputError, OutputError
+from narrate.files import replacing
+from narrate.output import ChapterMark, EpisodeTags
+
+DESCRIPTION_CHARS = 500
+
+
+def episode_tags(
+    meta: Mapping[str, Any], title: str, first_paragraph: str, first_built: str
+) -> EpisodeTags:
+    """The tags a player shows, from the front matter where given."""
+    return EpisodeTags(
+        title=title,
+        artist=_meta_text(meta, "author"),
+        album=_meta_text(meta, "album") or _meta_text(meta, "podcast") or title,
+        date=_meta_text(meta, "date") or first_built,
+        genre=_meta_text(meta, "genre") or "Podcast",
+        comment=_meta_text(meta, "description") or _shorten(first_paragraph, DESCRIPTION_CHARS),
+    )
+
+
+def published(meta: Mapping[str, Any], first_built: str) -> str:
+    """The episode's date as an ISO datetime in UTC: front matter `date`, else the first build."""
+    value = meta.get("date") or first_built
+    if isinstance(value, datetime.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    else:
+        try:
+            day = value if isinstance(value, datetime.date) else date_of(str(value))
+        except ValueError:
+            day = datetime.date.fromisoformat(first_built)
+        moment = datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC)
+    return moment.isoformat()
+
+
+date_of = datetime.date.fromisoformat
+
+
+def positive_number(meta: Mapping[str, Any], key: str, script: Path) -> int | None:
+    """Front matter `episode` or `season`: a positive whole number, or None when not given."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"{script}: front matter {key!r} must be a positive whole number")
+    return value
+
+
+def write_mp3(
+    parts: Sequence[Path], marks: list[ChapterMark], tags: EpisodeTags, output: Path
+) -> None:
+    """The chapters' MP3 frames behind one ID3 tag, written atomically."""
+    from narrate.output.tags import id3_tag  # lazy: mutagen only when something is written
+
+    tag = id3_tag(tags, marks)
+    try:
+        with replacing(output) as tmp, open(tmp, "wb") as handle:
+            handle.write(tag)
+            for part in parts:
+                with open(part, "rb") as source:
+                    shutil.copyfileobj(source, handle, 1 << 20)
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write the episode ({exc.strerror})") from None
+
+
+def _meta_text(meta: Mapping[str, Any], key: str) -> str:
+    value = meta.get(key)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

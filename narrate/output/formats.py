@@ -1,0 +1,162 @@
+"""Other shapes of an episode: an M4B audiobook, and one MP3 per chapter with an M3U8 playlist.
+
+Both are made from the same cached chapter frames and chapter marks as the episode MP3, so
+their chapters fall where the MP3's do.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from narrate.audio.ffmpeg import encode_m4b
+from narrate.audio.mp3 import count_frames
+from narrate.errors import OutputError
+from narrate.files import remove_stale_temporaries, replacing, write_atomic
+from narrate.names import clip_utf8, name_part
+from narrate.output import ChapterMark, EpisodeTags
+from narrate.output.tags import chapter_id3_tag, tag_m4b
+
+# Nero `chpl` titles carry a one-byte length: ffmpeg cuts longer titles at byte 255, maybe inside a
+# character, and mutagen then refuses the whole file. Its chapter count is one byte too (ffmpeg
+# writes the first 255 chapters there; the QuickTime chapter track holds them all).
+CHPL_MAX_TITLE_BYTES = 255
+CHAPTER_FILE_TITLE_CHARS = 80
+
+_FFMETADATA_SPECIAL = re.compile(r"([=;#\\\n\r])")
+_CHAPTER_FILE = re.compile(r"^\d{2,} - .*\.mp3$")
+
+
+def write_m4b(
+    chapter_files: Sequence[Path],
+    marks: Sequence[ChapterMark],
+    tags: EpisodeTags,
+    output: Path,
+    bitrate_kbps: int = 64,
+) -> None:
+    """An AAC-LC audiobook (44.1 kHz mono) with the marks as chapters, written atomically."""
+    _check_marks(marks, len(chapter_files))
+    if bitrate_kbps <= 0:
+        raise ValueError(f"bitrate must be positive, not {bitrate_kbps}")
+    try:
+        with replacing(output) as tmp, tempfile.TemporaryDirectory(prefix="m4b-") as scratch:
+            chapters = Path(scratch) / "chapters.txt"
+            chapters.write_text(ffmetadata(marks), encoding="utf-8")
+            encode_m4b((_read_frames(path) for path in chapter_files), chapters, tmp, bitrate_kbps)
+            tag_m4b(tmp, tags)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise OutputError(f"{output}: cannot write the audiobook ({exc.strerror}{where})") from None
+
+
+def ffmetadata(marks: Sequence[ChapterMark]) -> str:
+    """The marks as an FFMETADATA1 file of [CHAPTER] blocks in milliseconds."""
+    lines = [";FFMETADATA1"]
+    for mark in marks:
+        title = _FFMETADATA_SPECIAL.sub(r"\\\1", clip_utf8(mark.title, CHPL_MAX_TITLE_BYTES))
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={mark.start_ms}",
+            f"END={mark.end_ms}",
+            f"title={title}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_chapter_mp3s(
+    chapter_files: Sequence[Path],
+    marks: Sequence[ChapterMark],
+    tags: EpisodeTags,
+    folder: Path,
+    stem: str,
+) -> list[Path]:
+    """`<folder>/<stem>/NN - <title>.mp3`, one tagged MP3 per chapter, and `<stem>.m3u8` listing
+    them; files left there by an earlier build of this stem are removed. Returns the MP3 paths."""
+    _check_marks(marks, len(chapter_files))
+    if stem in ("", ".", "..") or any(ch in stem for ch in "/\\\0"):
+        raise ValueError(f"not a plain file-name stem: {stem!r}")
+    target = folder / stem
+    names = chapter_file_names([mark.title for mark in marks])
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        paths = []
+        total = len(marks)
+        for number, (source, mark, name) in enumerate(
+            zip(chapter_files, marks, names, strict=True), 1
+        ):
+            frames = _read_frames(source)
+            path = target / name
+            write_atomic(path, chapter_id3_tag(tags, mark.title, number, total) + frames)
+            paths.append(path)
+        playlist = target / f"{stem}.m3u8"
+        write_atomic(playlist, m3u8(marks, names).encode("utf-8"))
+        _remove_stale_chapter_files(target, names)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise OutputError(
+            f"{target}: cannot write the chapter files ({exc.strerror}{where})"
+        ) from None
+    return paths
+
+
+def chapter_file_names(titles: Sequence[str]) -> list[str]:
+    """`NN - <title>.mp3` for each chapter, numbered from 1 with at least two digits."""
+    width = max(2, len(str(len(titles))))
+    names = []
+    for number, title in enumerate(titles, 1):
+        name = name_part(title, CHAPTER_FILE_TITLE_CHARS) or f"Chapter {number}"
+        names.append(f"{number:0{width}d} - {name}.mp3")
+    return names
+
+
+def m3u8(marks: Sequence[ChapterMark], names: Sequence[str]) -> str:
+    """An extended M3U playlist (UTF-8) of the chapter files, by relative name, in order."""
+    lines = ["#EXTM3U"]
+    for mark, name in zip(marks, names, strict=True):
+        seconds = round((mark.end_ms - mark.start_ms) / 1000)
+        lines += [f"#EXTINF:{seconds},{' '.join(mark.title.split())}", name]
+    return "\n".join(lines) + "\n"
+
+
+def _check_marks(marks: Sequence[ChapterMark], files: int) -> None:
+    if not marks or len(marks) != files:
+        raise ValueError(f"{len(marks)} chapter marks for {files} chapter files")
+    previous_end = 0
+    for mark in marks:
+        if mark.start_ms != previous_end or mark.end_ms < mark.start_ms:
+            raise ValueError(f"chapter marks are not contiguous from 0 at {mark!r}")
+        previous_end = mark.end_ms
+
+
+def _read_frames(path: Path) -> bytes:
+    """A chapter's cached audio, checked to be nothing but MP3 frames."""
+    data = path.read_bytes()
+    try:
+        count_frames(data)
+    except ValueError as exc:
+        raise OutputError(f"{path}: not a chapter's MP3 frames ({exc})") from None
+    return data
+
+
+def _remove_stale_chapter_files(target: Path, keep: Sequence[str]) -> None:
+    """Chapter files of an earlier build that this one did not write; nothing else."""
+    # Compare as a case-insensitive, normalizing file system would, so a renamed chapter's new
+    # file is never taken for the old one and deleted.
+    kept = {_name_key(name) for name in keep}
+    for entry in target.iterdir():
+        if (
+            _CHAPTER_FILE.match(entry.name)
+            and _name_key(entry.name) not in kept
+            and entry.is_file()
+            and not entry.is_symlink()
+        ):
+            entry.unlink()
+
+
+def _name_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()

@@ -1,0 +1,152 @@
+"""The podcast side of a build: each episode's chapters JSON, transcripts and cover, and the feed
+over every episode in an output folder. The documents themselves are made, purely, in rss.py,
+chapters_json.py and transcripts.py; this is the I/O."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from narrate.errors import InputError
+from narrate.files import write_atomic
+from narrate.output.records import all_records, feed_state_path, read_json
+
+if TYPE_CHECKING:
+    from narrate.output import ChapterMark
+    from narrate.settings.config import PodcastSettings
+
+FEED_NAME = "feed.xml"
+COVER_VERSION = 2
+"""Bump when plain covers are drawn differently."""
+
+
+@dataclass(frozen=True)
+class TimedSentence:
+    """A sentence as written, and where its sound lies in the episode."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+def write_episode_files(
+    out_dir: Path,
+    stem: str,
+    title: str,
+    marks: Sequence[ChapterMark],
+    said: Sequence[TimedSentence],
+) -> list[Path]:
+    """`<stem>.chapters.json`, `<stem>.vtt` and `<stem>.srt` beside the episode's audio."""
+    from narrate.podcast.chapters_json import chapters_json
+    from narrate.podcast.transcripts import SRT_LINE, VTT_LINE, sentence_cues, srt, webvtt
+
+    spans = [(s.start_ms, s.end_ms, s.text) for s in said]
+    outputs = {
+        out_dir / f"{stem}.chapters.json": chapters_json(marks, title),
+        out_dir / f"{stem}.vtt": webvtt(sentence_cues(spans, max_line=VTT_LINE)),
+        out_dir / f"{stem}.srt": srt(sentence_cues(spans, max_line=SRT_LINE)),
+    }
+    for path, text in outputs.items():
+        write_atomic(path, text.encode("utf-8"))
+    return list(outputs)
+
+
+def episode_cover(
+    meta: dict[str, Any],
+    script: Path,
+    podcast: PodcastSettings | None,
+    title: str,
+    author: str,
+    cache_dir: Path,
+    document_cover: bytes | None = None,
+) -> tuple[bytes, str]:
+    """The episode's cover: its front matter `image`, else the document's own (an EPUB's cover),
+    else the podcast's, else a plain one made from its title and author (directories refuse a
+    feed without art), kept in the cache."""
+    from narrate.podcast.cover import check_cover, plain_cover, square_cover
+
+    if meta.get("image"):
+        return check_cover((script.parent / str(meta["image"])).resolve())
+    if document_cover is not None:
+        return square_cover(document_cover, str(script))
+    if podcast is not None and podcast.image is not None:
+        return check_cover(podcast.image)
+    name = hashlib.sha256(json.dumps([COVER_VERSION, title, author]).encode()).hexdigest()
+    kept = cache_dir / "covers" / f"{name}.png"
+    try:
+        return kept.read_bytes(), "image/png"
+    except OSError:
+        pass
+    data = plain_cover(title, author)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(kept, data)
+    return data, "image/png"
+
+
+def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
+    """`<out>/feed.xml` listing every episode built in the folder."""
+    from narrate.podcast.cover import plain_cover
+    from narrate.podcast.rss import FeedEpisode, feed_xml
+    from narrate.podcast.rss import podcast_guid as guid_of_url
+
+    if not podcast.base_url:
+        raise InputError(
+            "the feed needs [podcast] base_url in narrate.toml (where audio_out/ is uploaded)"
+        )
+    base = podcast.base_url
+    feed_url = base + FEED_NAME
+    state_path = feed_state_path(out_dir)
+    state = read_json(state_path)
+    # assigned once, kept even if the feed later moves
+    guid = podcast.guid or state.get("guid") or guid_of_url(feed_url)
+    drawn_for = [podcast.title, podcast.author]
+    if podcast.image is not None:
+        cover_name = "cover" + podcast.image.suffix.lower()
+        _write_if_changed(out_dir / cover_name, podcast.image.read_bytes())
+    else:
+        cover_name = "cover.png"
+        if state.get("cover_drawn_for") != drawn_for or not (out_dir / cover_name).exists():
+            write_atomic(out_dir / cover_name, plain_cover(podcast.title, podcast.author))
+    episodes = []
+    for record in all_records(out_dir):
+        stem = record["stem"]
+        audio = out_dir / f"{stem}.mp3"
+        if not audio.is_file() or "guid" not in record:
+            continue
+        episodes.append(
+            FeedEpisode(
+                guid=record["guid"],
+                title=record["title"],
+                description=record.get("description") or record["title"],
+                pub_date=datetime.datetime.fromisoformat(record["published"]),
+                slug=stem,
+                audio_name=audio.name,
+                audio_bytes=audio.stat().st_size,
+                duration_ms=record["duration_ms"],
+                episode=record.get("episode"),
+                season=record.get("season"),
+                image_url=None,
+                has_chapters=(out_dir / f"{stem}.chapters.json").is_file(),
+                has_transcripts=(out_dir / f"{stem}.vtt").is_file(),
+            )
+        )
+    feed = out_dir / FEED_NAME
+    _write_if_changed(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(state_path, json.dumps({"guid": guid, "cover_drawn_for": drawn_for}).encode())
+    return feed
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """An unchanged build leaves published files (and their times) alone."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)

@@ -1,0 +1,163 @@
+"""The chapter store: each chapter's encoded audio, addressed by a key of everything that shapes it.
+
+Entries are written atomically (temporary file, then rename; the metadata file last, as the commit
+mark) and checked against their SHA-256 before use, so a killed build or a damaged file never
+reaches an episode: it is reported and made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from narrate.audio import AudioFormat
+from narrate.audio.mp3 import count_frames, frames_to_ms
+from narrate.errors import CacheError
+from narrate.files import write_atomic
+
+# Bump when the way a chapter is rendered changes in a way its settings do not show.
+RENDER_VERSION = 2
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class CachedChapter:
+    """A chapter's encoded audio in the store, and where each utterance lies in it."""
+
+    key: str
+    path: Path
+    frames: int
+    sample_rate: int
+    spans_ms: tuple[tuple[int, int], ...]
+    """(start, end) of each utterance, in ms from the chapter's first sample as decoded."""
+    size: int
+    sha256: str
+
+    @property
+    def duration_ms(self) -> int:
+        return frames_to_ms(self.frames, self.sample_rate)
+
+
+def chapter_key(spoken: Any, engine_identity: dict[str, str], fmt: AudioFormat) -> str:
+    """SHA-256 of everything that shapes a chapter's audio: its spoken text and pauses, the
+    engine (name, versions, voice, rate) and the audio format."""
+    payload = {
+        "render": RENDER_VERSION,
+        "spoken": spoken,
+        "engine": engine_identity,
+        "audio": asdict(fmt),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ChapterCache:
+    """A folder of entries: `chapters/<k[:2]>/<k>.mp3` and its `<k>.json` metadata."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        if not _KEY.match(key):  # keys become file names: never let one name a path
+            raise CacheError(f"invalid cache key {key!r}")
+        folder = self.root / "chapters" / key[:2]
+        return folder / f"{key}.mp3", folder / f"{key}.json"
+
+    def lookup(self, key: str) -> tuple[CachedChapter | None, str | None]:
+        """The entry for `key` if it is whole; else None and, for a damaged entry, why."""
+        audio_path, meta_path = self._paths(key)
+        if not meta_path.is_file():
+            return None, None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            data = audio_path.read_bytes()
+            entry = CachedChapter(
+                key=key,
+                path=audio_path,
+                frames=int(meta["frames"]),
+                sample_rate=int(meta["sample_rate"]),
+                spans_ms=tuple((int(a), int(b)) for a, b in meta["spans_ms"]),
+                size=int(meta["size"]),
+                sha256=str(meta["sha256"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            return None, f"unreadable ({type(exc).__name__})"
+        if meta.get("key") != key:
+            return None, "belongs to another key"
+        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+            return None, "checksum mismatch (truncated or corrupt)"
+        return entry, None
+
+    def store(
+        self, key: str, mp3: bytes, sample_rate: int, spans_ms: tuple[tuple[int, int], ...]
+    ) -> CachedChapter:
+        """Write an entry atomically: audio first, then the metadata that vouches for it."""
+        audio_path, meta_path = self._paths(key)
+        entry = CachedChapter(
+            key=key,
+            path=audio_path,
+            frames=count_frames(mp3),
+            sample_rate=sample_rate,
+            spans_ms=spans_ms,
+            size=len(mp3),
+            sha256=hashlib.sha256(mp3).hexdigest(),
+        )
+        meta = {k: v for k, v in asdict(entry).items() if k != "path"}
+        meta["written"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        audio_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(audio_path, mp3)
+        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
+        return entry
+
+    def entries(self) -> list[tuple[str, int]]:
+        """Every entry's key and size in bytes (audio and metadata)."""
+        found = []
+        for meta_path in sorted((self.root / "chapters").glob("??/*.json")):
+            key = meta_path.stem
+            if _KEY.match(key):
+                audio = meta_path.with_suffix(".mp3")
+                size = meta_path.stat().st_size + (audio.stat().st_size if audio.exists() else 0)
+                found.append((key, size))
+        return found
+
+    def remove(self, key: str) -> None:
+        audio_path, meta_path = self._paths(key)
+        meta_path.unlink(missing_ok=True)  # the commit mark goes first
+        audio_path.unlink(missing_ok=True)
+
+    def stray_files(self) -> list[Path]:
+        """Temporary files left by killed builds and audio with no metadata."""
+        stray = list((self.root / "chapters").glob("??/.*.tmp"))
+        stray += [
+            p
+            for p in (self.root / "chapters").glob("??/*.mp3")
+            if not p.with_suffix(".json").exists()
+        ]
+        return stray
+
+    def record_use(self, output: Path, keys: list[str]) -> None:
+        """Remember which entries an output's latest build used (for `narrate cache clean`)."""
+        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32]
+        record = {"output": str(output.resolve()), "keys": keys}
+        path = self.root / "uses" / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(record, indent=1).encode())
+
+    def keys_in_use(self) -> set[str]:
+        """Keys used by the latest build of every output that still exists."""
+        used: set[str] = set()
+        for path in (self.root / "uses").glob("*.json"):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                if Path(record["output"]).exists():
+                    used.update(str(k) for k in record["keys"])
+                else:
+                    path.unlink(missing_ok=True)
+            except (OSError, ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)
+        return used

@@ -1,0 +1,170 @@
+"""What is actually said for a chapter: sentences, their spoken form and the pauses after them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from narrate.errors import InputError
+from narrate.text.chapters import Chapter
+from narrate.text.lexicon import Lexicon
+from narrate.text.normalize import spoken_form
+
+# Longest text handed to the engine at once: a run with no sentence end is cut at a clause or
+# word boundary so that no engine call is unbounded.
+MAX_UTTERANCE_CHARS = 300
+
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "rev",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "mt",
+        "ft",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "fig",
+        "no",
+        "vol",
+        "pp",
+        "ch",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "approx",
+    ]
+)
+# A sentence ends at . ! ? or … (and any closing quotes or brackets) before a capital or digit.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý])")
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences, in milliseconds, placed after each kind of utterance."""
+
+    sentence_ms: int = 350
+    paragraph_ms: int = 800
+    title_ms: int = 1000
+    chapter_ms: int = 1600
+
+
+PAUSE_KEYS = ("sentence", "paragraph", "title", "chapter")
+MAX_PAUSE_MS = 10_000
+
+
+def with_pauses(base: Pauses, overrides: Mapping[str, object], where: str) -> Pauses:
+    """`base` with the pauses named in `overrides` (keys as in PAUSE_KEYS, or with "_ms")."""
+    values = {}
+    for key, value in overrides.items():
+        name = str(key).removesuffix("_ms")
+        if name not in PAUSE_KEYS:
+            raise InputError(f"{where}: unknown pause {key!r} (known: {', '.join(PAUSE_KEYS)})")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PAUSE_MS:
+            raise InputError(f"{where}: pause {key!r} must be 0 to {MAX_PAUSE_MS} milliseconds")
+        values[f"{name}_ms"] = value
+    return replace(base, **values)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One utterance: the text as written (for transcripts) and as the engine will say it."""
+
+    written: str
+    spoken: str
+    pause_after_ms: int
+
+
+def chapter_sentences(
+    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None = None
+) -> tuple[Sentence, ...]:
+    """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence."""
+    title = _sentence(chapter.title, pauses.title_ms, lexicon, heading=True)
+    if not is_speakable(title.spoken):  # a title such as ".." or "* * *"
+        title = Sentence(chapter.title, f"Chapter {chapter.index}", pauses.title_ms)
+    sentences = [title]
+    for paragraph in chapter.paragraphs:
+        parts = [part for part in split_sentences(paragraph) if is_speakable(part)]
+        for position, part in enumerate(parts):
+            last = position == len(parts) - 1
+            pause = pauses.paragraph_ms if last else pauses.sentence_ms
+            sentences.append(_sentence(part, pause, lexicon))
+    last = sentences[-1]
+    sentences[-1] = Sentence(last.written, last.spoken, pauses.chapter_ms)
+    return tuple(sentences)
+
+
+def is_speakable(text: str) -> bool:
+    """Text with a letter or digit in it: anything else the engine would meet with silence."""
+    return any(ch.isalnum() for ch in text)
+
+
+def _sentence(
+    written: str, pause_ms: int, lexicon: Lexicon | None, heading: bool = False
+) -> Sentence:
+    spoken = spoken_form(written, heading=heading, lexicon=lexicon)
+    return Sentence(written=written, spoken=spoken, pause_after_ms=pause_ms)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, then cut any run longer than `MAX_UTTERANCE_CHARS`."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        sentence = paragraph[start : match.end()]
+        if match.group().startswith(".") and _is_abbreviation(sentence.split()[-1]):
+            continue
+        pieces.append(sentence.strip())
+        start = match.end()
+    pieces.append(paragraph[start:].strip())
+    return [short for piece in pieces if piece for short in _cut_long(piece)]
+
+
+def _is_abbreviation(word: str) -> bool:
+    bare = word.lstrip("\"'“‘(").rstrip("\"'”’»)].").lower()
+    return bare in _ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())
+
+
+def _cut_long(text: str) -> list[str]:
+    """Cut at the last clause mark, else the last space, before the limit; else hard-cut."""
+    parts: list[str] = []
+    while len(text) > MAX_UTTERANCE_CHARS:
+        window = text[:MAX_UTTERANCE_CHARS]
+        cut = max(window.rfind(mark) for mark in (", ", "; ", ": ", " — ", " – "))
+        if cut < MAX_UTTERANCE_CHARS // 3:
+            cut = window.rfind(" ")
+        if cut < MAX_UTTERANCE_CHARS // 3:
+            cut = MAX_UTTERANCE_CHARS - 1
+        parts.append(text[: cut + 1].strip())
+        text = text[cut + 1 :].strip()
+    if text:
+        parts.append(text)
+    return parts

@@ -1,0 +1,82 @@
+import array
+import math
+import subprocess
+
+import pytest
+
+from narrate.audio import AudioFormat, ChapterPcm
+from narrate.audio.ffmpeg import encode_mp3
+from narrate.audio.mp3 import CODEC_DELAY_SAMPLES, SAMPLES_PER_FRAME, count_frames
+from narrate.audio.pcm import assemble
+from narrate.engines import Clip
+from tests.conftest import ffmpeg
+
+
+def _burst_at(seconds: float, total: float, rate: int = 22050) -> bytes:
+    samples = array.array("h", [0] * int(total * rate))
+    start = int(seconds * rate)
+    for i in range(rate // 100):
+        samples[start + i] = int(20000 * math.sin(2 * math.pi * 1000 * i / rate))
+    return samples.tobytes()
+
+
+def _decode(mp3: bytes) -> array.array:
+    pcm = subprocess.run(
+        [ffmpeg(), "-v", "error", "-f", "mp3", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "pipe:1"],
+        input=mp3, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return array.array("h", pcm)
+
+
+def test_encoded_chapter_is_cbr_mpeg1_frames_whose_sound_lands_where_the_marks_say() -> None:
+    mp3 = encode_mp3(ChapterPcm(_burst_at(1.0, 2.0), 22050, ()), AudioFormat())
+    frames = count_frames(mp3)  # raises if anything but MPEG-1 Layer III frames is there
+    decoded = _decode(mp3)
+    assert len(decoded) == frames * SAMPLES_PER_FRAME
+    first_loud = next(i for i, x in enumerate(decoded) if abs(x) > 2000)
+    assert abs(first_loud - (44100 + CODEC_DELAY_SAMPLES)) <= 3
+
+
+def test_joined_chapters_decode_to_the_sum_of_their_frames() -> None:
+    parts = [
+        encode_mp3(ChapterPcm(_burst_at(0.2, t), 22050, ()), AudioFormat()) for t in (0.5, 1.3)
+    ]
+    joined = b"".join(parts)
+    decoded = _decode(joined)
+    assert len(decoded) == sum(count_frames(p) for p in parts) * SAMPLES_PER_FRAME
+    # the second part's burst sits right after the first part's frames, plus the codec delay
+    second_start = count_frames(parts[0]) * SAMPLES_PER_FRAME + 8820 + CODEC_DELAY_SAMPLES
+    loud = [i for i, x in enumerate(decoded) if abs(x) > 2000]
+    assert any(abs(i - second_start) <= 3 for i in loud)
+
+
+def test_count_frames_rejects_anything_else() -> None:
+    mp3 = encode_mp3(ChapterPcm(_burst_at(0.1, 0.5), 22050, ()), AudioFormat())
+    with pytest.raises(ValueError):
+        count_frames(mp3[:-10])
+    with pytest.raises(ValueError):
+        count_frames(b"ID3" + mp3)
+
+
+def test_assemble_trims_edge_silence_and_places_pauses() -> None:
+    rate = 22050
+    sound = array.array("h", [0] * rate + [8000, -8000] * (rate // 4) + [0] * rate).tobytes()
+    pcm = assemble([(Clip(sound, rate), 500), (Clip(sound, rate), 250)])
+    (a0, a1), (b0, b1) = pcm.spans
+    assert a0 == 0
+    assert abs((a1 - a0) - (rate // 2 + 2 * 0.030 * rate)) < 0.012 * rate  # sound plus margins
+    assert b0 - a1 == rate // 2  # the 500 ms pause
+    assert len(pcm.samples) // 2 == b1 + rate // 4
+
+
+def test_the_loudness_sample_spreads_over_a_long_chapter_and_is_all_of_a_short_one() -> None:
+    from narrate.audio.ffmpeg import LOUDNESS_BLOCK_S, LOUDNESS_BLOCKS, loudness_sample
+
+    rate = 22050
+    short = ChapterPcm(bytes(2 * rate * 60), rate, ())
+    assert loudness_sample(short) == short.samples
+    # ten minutes, each second's samples holding its own number: the sample spans the chapter
+    long = ChapterPcm(array.array("h", [s for s in range(600) for _ in range(rate)]).tobytes(), rate, ())
+    picked = array.array("h", loudness_sample(long))
+    assert len(picked) == LOUDNESS_BLOCKS * LOUDNESS_BLOCK_S * rate
+    assert picked[0] == 0 and picked[-1] >= 580

@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+
+from narrate.audio import AudioFormat, ChapterPcm
+from narrate.audio.ffmpeg import encode_mp3
+from narrate.errors import CacheError
+from narrate.render.cache import ChapterCache, chapter_key
+
+IDENTITY = {"engine": "pyttsx3", "voice": "gmw/en-us", "rate": "175"}
+SPOKEN = [["A title", 1000], ["Some words.", 1600]]
+
+
+def test_key_changes_with_everything_that_shapes_the_audio() -> None:
+    base = chapter_key(SPOKEN, IDENTITY, AudioFormat())
+    assert chapter_key([list(x) for x in SPOKEN], dict(IDENTITY), AudioFormat()) == base
+    changed = [
+        chapter_key([["A title", 1000], ["Other words.", 1600]], IDENTITY, AudioFormat()),
+        chapter_key([["A title", 900], ["Some words.", 1600]], IDENTITY, AudioFormat()),
+        chapter_key(SPOKEN, {**IDENTITY, "voice": "gmw/en"}, AudioFormat()),
+        chapter_key(SPOKEN, {**IDENTITY, "rate": "180"}, AudioFormat()),
+        chapter_key(SPOKEN, {**IDENTITY, "pyttsx3": "3.0"}, AudioFormat()),
+        chapter_key(SPOKEN, IDENTITY, AudioFormat(bitrate_kbps=96)),
+        chapter_key(SPOKEN, IDENTITY, AudioFormat(loudness_lufs=-19.0)),
+        chapter_key(SPOKEN, IDENTITY, AudioFormat(true_peak_db=-2.0)),
+    ]
+    assert len({base, *changed}) == len(changed) + 1
+
+
+def _mp3() -> bytes:
+    return encode_mp3(ChapterPcm(bytes(22050), 22050, ()), AudioFormat())
+
+
+def test_store_then_lookup(tmp_path: Path) -> None:
+    cache = ChapterCache(tmp_path)
+    key = "ab" * 32
+    stored = cache.store(key, _mp3(), 44100, ((10, 20),))
+    found, problem = cache.lookup(key)
+    assert problem is None and found == stored
+    assert cache.entries() == [(key, stored.size + stored.path.with_suffix(".json").stat().st_size)]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda audio, meta: audio.write_bytes(audio.read_bytes()[:-100]),
+        lambda audio, meta: audio.write_bytes(b"\x00" * audio.stat().st_size),
+        lambda audio, meta: audio.unlink(),
+        lambda audio, meta: meta.write_text("{not json"),
+        lambda audio, meta: meta.write_text('{"key": "x"}'),
+    ],
+)
+def test_damaged_entries_are_detected(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    cache = ChapterCache(tmp_path)
+    key = "cd" * 32
+    entry = cache.store(key, _mp3(), 44100, ())
+    damage(entry.path, entry.path.with_suffix(".json"))
+    found, problem = cache.lookup(key)
+    assert found is None and problem
+
+
+def test_missing_entry_is_not_a_problem(tmp_path: Path) -> None:
+    assert ChapterCache(tmp_path).lookup("ef" * 32) == (None, None)
+
+
+def test_keys_never_become_paths(tmp_path: Path) -> None:
+    with pytest.raises(CacheError):
+        ChapterCache(tmp_path).lookup("../../etc/passwd")
