@@ -7,7 +7,7 @@ from pathlib import Path
 
 from narrate.text.chapters import split_chapters
 from narrate.text.script import read_script
-from tests.conftest import build_json, ffmpeg_chapters, run_narrate
+from tests.conftest import DATA, build_json, ffmpeg_chapters, run_narrate
 
 
 def chapters_of(tmp_path: Path, text: str) -> dict[str, list[str]]:
@@ -116,3 +116,32 @@ def test_chapters_spoken_shows_what_was_skipped(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[-1] == "skipped: 1 HTML comment, 2 code blocks, 1 image"
     found = json.loads(run_narrate("chapters", str(path), "--json").stdout)
     assert found["skipped"] == ["1 HTML comment", "2 code blocks", "1 image"]
+
+
+def test_a_file_with_every_case_gives_the_chapters_a_reader_expects() -> None:
+    done = run_narrate("chapters", str(DATA / "documents" / "every-case.md"), "--json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["title"] == "Every Case"
+    assert [c["title"] for c in found["chapters"]] == [
+        "Introduction",  # the untitled opening, as for any essay
+        "Low Tide",
+        "High Tide",
+    ]
+    assert found["skipped"] == ["1 HTML comment", "2 code blocks"]
+    script = read_script(DATA / "documents" / "every-case.md")
+    chapters = {c.title: list(c.paragraphs) for c in split_chapters(script).chapters}
+    assert chapters["Introduction"] == ["Words before the first heading, with salt & tar — and rope."]
+    assert chapters["Low Tide"] == [
+        "See the harbour map first. Groups of >= 5 people walk out.",
+        ">= 5 people came back.",
+        "rope. tar and salt. pine tar. a ripe fig!",
+        "After the tilde fence.",
+        "A quoted line that goes on.",
+        "Bird, Count. Gull, 12.",
+        "See the docs and bold",  # a deeper heading, read as a line, without its markup
+        "Text under the second heading.",
+        "Note tide: Twice a day, near enough.",
+        "Note gull: Gulls argue.",
+    ]
+    assert chapters["High Tide"] == ["The water comes back in."]
