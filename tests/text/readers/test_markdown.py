@@ -131,7 +131,9 @@ def test_a_file_with_every_case_gives_the_chapters_a_reader_expects() -> None:
     assert found["skipped"] == ["1 HTML comment", "2 code blocks"]
     script = read_script(DATA / "documents" / "every-case.md")
     chapters = {c.title: list(c.paragraphs) for c in split_chapters(script).chapters}
-    assert chapters["Introduction"] == ["Words before the first heading, with salt & tar — and rope."]
+    assert chapters["Introduction"] == [
+        "Words before the first heading, with salt & tar — and rope."
+    ]
     assert chapters["Low Tide"] == [
         "See the harbour map first. Groups of >= 5 people walk out.",
         ">= 5 people came back.",
