@@ -85,7 +85,7 @@ def build(
 ) -> list[EpisodeReport]:
     """Build one MP3 per essay in `settings.out_dir`; return what was made."""
     warn = warn or (lambda message: None)
-    scripts = [read_script(path) for path in paths]
+    scripts = [read_script(path, include_all=settings.include_all) for path in paths]
     for script in scripts:
         for message in script.warnings:
             warn(message)
@@ -207,8 +207,9 @@ def write_episode(
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
     tags = episode_tags(meta, episode.outline.title, first_paragraph, first_built)
+    script = episode.script
     cover, mime = episode_cover(
-        meta, episode.script.path, settings.podcast, tags.title, tags.artist, cache_dir
+        meta, script.path, settings.podcast, tags.title, tags.artist, cache_dir, script.cover
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
     parts = [entry.path for entry in entries]
@@ -264,6 +265,8 @@ def _episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
         "podcast": repr(settings.podcast),
         "format": 3,
     }
+    if episode.script.cover is not None:  # a document's own cover (an EPUB's)
+        payload["cover"] = hashlib.sha256(episode.script.cover).hexdigest()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

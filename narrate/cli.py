@@ -29,18 +29,26 @@ def _script_paths(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> None:
+@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
+def chapters(
+    script: str, spoken: bool, lexicon: str | None, as_json: bool, include_all: bool
+) -> None:
     """List the chapters SCRIPT will be split into.
+
+    SCRIPT is plain text, Markdown, a Word .docx, a saved web page (.html) or an EPUB book.
 
     Example: narrate chapters script/essay.txt --spoken
     """
     from narrate.build import load_lexicon
+    from narrate.console import document_json, document_lines
     from narrate.settings.resolve import BuildSettings
     from narrate.text.chapters import split_chapters
     from narrate.text.script import read_script
     from narrate.text.sentences import chapter_sentences
 
-    essay = read_script(Path(script))
+    essay = read_script(Path(script), include_all=include_all)
+    for message in essay.warnings:
+        warn(message)
     outline = split_chapters(essay)
     chosen = BuildSettings(flags={"lexicon": lexicon}).for_script(essay)
     entries = load_lexicon(chosen.lexicon) if spoken else None
@@ -52,7 +60,8 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
             row["spoken"] = [s.spoken for s in chapter_sentences(chapter, chosen.pauses, entries)]
         rows.append(row)
     if as_json:
-        click.echo(json.dumps({"title": outline.title, "chapters": rows}, ensure_ascii=False))
+        found = {"title": outline.title, "chapters": rows, **document_json(essay)}
+        click.echo(json.dumps(found, ensure_ascii=False))
         return
     click.echo(outline.title)
     for row in rows:
@@ -60,6 +69,8 @@ def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> N
         click.echo(f"{row['index']:>3}  {row['title']}  ({size})")
         for line in row.get("spoken", []):
             click.echo(f"       {line}")
+    for line in document_lines(essay, spoken):
+        click.echo(line)
 
 
 @cli.command()
@@ -144,6 +155,7 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
+@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
     """Build SCRIPTS into chaptered MP3s in the output folder.

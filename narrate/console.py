@@ -1,5 +1,5 @@
-"""What the terminal shows: every failure as one line, the progress bar, one line per episode,
-and --json."""
+"""What the terminal shows: every failure as one line; of a build, the progress bar, one line
+per episode, and --json; of a document, what was not read."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from narrate.errors import NarrateError
 
 if TYPE_CHECKING:
     from narrate.build import EpisodeReport
+    from narrate.text.script import Script
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -81,6 +82,21 @@ def episode_json(report: EpisodeReport) -> dict[str, Any]:
             for c in report.chapters
         ],
     }  # fmt: skip
+
+
+def document_lines(essay: Script, spoken: bool) -> list[str]:
+    """What `narrate chapters` adds under the chapters: parts left out, and (with --spoken)
+    what was skipped."""
+    lines = []
+    if essay.left_out:
+        lines.append(f"left out (--include-all reads them): {'; '.join(essay.left_out)}")
+    if spoken and essay.skipped:
+        lines.append(f"skipped: {', '.join(essay.skipped)}")
+    return lines
+
+
+def document_json(essay: Script) -> dict[str, list[str]]:
+    return {"skipped": list(essay.skipped), "left_out": list(essay.left_out)}
 
 
 def clock(ms: int) -> str:

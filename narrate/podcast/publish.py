@@ -63,13 +63,17 @@ def episode_cover(
     title: str,
     author: str,
     cache_dir: Path,
+    document_cover: bytes | None = None,
 ) -> tuple[bytes, str]:
-    """The episode's cover: its front matter `image`, else the podcast's, else a plain one made
-    from its title and author (directories refuse a feed without art), kept in the cache."""
-    from narrate.podcast.cover import check_cover, plain_cover
+    """The episode's cover: its front matter `image`, else the document's own (an EPUB's cover),
+    else the podcast's, else a plain one made from its title and author (directories refuse a
+    feed without art), kept in the cache."""
+    from narrate.podcast.cover import check_cover, plain_cover, square_cover
 
     if meta.get("image"):
         return check_cover((script.parent / str(meta["image"])).resolve())
+    if document_cover is not None:
+        return square_cover(document_cover, str(script))
     if podcast is not None and podcast.image is not None:
         return check_cover(podcast.image)
     name = hashlib.sha256(json.dumps([COVER_VERSION, title, author]).encode()).hexdigest()

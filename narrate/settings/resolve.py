@@ -49,6 +49,8 @@ class BuildSettings:
     force: bool = False
     remake: frozenset[int] = frozenset()
     """Chapter numbers (from 1) to make again even if cached."""
+    include_all: bool = False
+    """EPUB: also read front and back matter (cover, title, copyright and contents pages)."""
     podcast: PodcastSettings | None = None
     """From narrate.toml: cover art, and the feed when it has a base_url."""
     flags: Mapping[str, Any] = field(default_factory=dict)
@@ -85,6 +87,7 @@ def build_settings(config: Config, flags: Mapping[str, Any]) -> BuildSettings:
         formats=parse_formats(formats),
         force=bool(flags.get("force")),
         remake=frozenset(flags.get("remake") or ()),
+        include_all=bool(flags.get("include_all")),
         podcast=config.podcast if config.path is not None else None,
         flags=dict(flags),
         config=config,

@@ -90,8 +90,12 @@ class Outline:
 
 
 def split_chapters(script: Script) -> Outline:
-    """Split an essay into chapters: Markdown by its headings, plain text by heading-like lines."""
-    if script.markdown:
+    """Split an essay into chapters: a structured document by its headings or table of contents
+    (as its reader found them), plain text by heading-like lines."""
+    if script.sections is not None:
+        heading_title = script.heading_title
+        sections = [(s.title, list(s.paragraphs)) for s in script.sections]
+    elif script.markdown:
         heading_title, sections = _markdown_sections(script.text)
     else:
         heading_title, sections = None, _plain_sections(script.text)
@@ -174,83 +178,12 @@ def _is_title_case(words: list[str]) -> bool:
 
 # --- Markdown -------------------------------------------------------------------------------
 
-_ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^(```|~~~)")
-_RULE = re.compile(r"^(?:[-*_][ \t]*){3,}$")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
-_CODE = re.compile(r"`([^`]*)`")
-_LIST = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+")
-
 
 def _markdown_sections(text: str) -> tuple[str | None, list[Section]]:
-    blocks = _markdown_blocks(text)
-    levels = [level for kind, level, _ in blocks if kind == "heading"]
-    top = min(levels, default=0)
-    title: str | None = None
-    chapter_level = top
-    if levels.count(top) == 1 and any(level > top for level in levels):
-        chapter_level = min(level for level in levels if level > top)
-        title = next(t for kind, level, t in blocks if kind == "heading" and level == top)
-    sections: list[Section] = [(None, [])]
-    for kind, level, content in blocks:
-        if kind == "heading" and level == chapter_level:
-            sections.append((content, []))
-        elif kind == "heading" and level < chapter_level:
-            continue  # the episode title
-        else:
-            plain = _inline_to_plain(content)
-            if any(ch.isalnum() for ch in plain):
-                sections[-1][1].append(plain)
-    return title, sections
+    from narrate.text.readers.markdown import markdown_sections
 
-
-def _markdown_blocks(text: str) -> list[tuple[str, int, str]]:
-    """Headings (kind, level, title) and paragraphs (kind, 0, text joined onto one line)."""
-    blocks: list[tuple[str, int, str]] = []
-    paragraph: list[str] = []
-    in_fence = False
-
-    def flush() -> None:
-        if paragraph:
-            blocks.append(("paragraph", 0, " ".join(paragraph)))
-            paragraph.clear()
-
-    for raw in _HTML_COMMENT.sub("", text).split("\n"):
-        line = raw.strip()
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            flush()
-            continue
-        if in_fence:
-            continue
-        heading = _ATX.match(line)
-        if heading:
-            flush()
-            blocks.append(("heading", len(heading.group(1)), heading.group(2).strip()))
-        elif not line or _RULE.match(line):
-            flush()
-        else:
-            paragraph.append(_LIST.sub("", line.lstrip("> ").strip()))
-    flush()
-    return blocks
-
-
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _inline_to_plain(text: str) -> str:
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _HTML.sub("", text)
-    text = _CODE.sub(r"\1", text)
-    for _ in range(2):  # nested emphasis: ***bold italic***
-        text = _EMPHASIS.sub(r"\2", text)
-    return " ".join(text.split())
+    title, sections = markdown_sections(text)
+    return title, [(s.title, list(s.paragraphs)) for s in sections]
 
 
 def _text(value: object) -> str | None:

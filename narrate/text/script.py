@@ -1,4 +1,4 @@
-"""Reading an essay file: encoding, front matter, Markdown or plain text -> `Script`."""
+"""Reading an essay file: encoding, front matter, then its format's reader -> `Script`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narrate.errors import InputError
 from narrate.names import file_name
+
+if TYPE_CHECKING:
+    from narrate.text.readers import Document, Section
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -28,10 +31,23 @@ class Script:
     meta: dict[str, Any] = field(default_factory=dict)
     """Front matter as parsed (title, author, description, date, ...)."""
     warnings: tuple[str, ...] = ()
+    kind: str = "text"
+    """The format read: "text", "markdown", "docx", "html" or "epub"."""
+    sections: tuple[Section, ...] | None = None
+    """Chapters as a structured format's reader found them; None: found from `text`."""
+    heading_title: str | None = None
+    """The document's own title (a lone top heading, a Title style, the page or book title)."""
+    skipped: tuple[str, ...] = ()
+    """What was not read aloud, counted ("2 code blocks", "1 table")."""
+    left_out: tuple[str, ...] = ()
+    """Front and back matter left out whole (an EPUB's cover page, copyright page, contents)."""
+    cover: bytes | None = None
+    """The cover image the document carries (an EPUB's), as stored in it."""
 
 
-def read_script(path: Path) -> Script:
-    """Read an essay file; raise `InputError` with a one-line reason when it cannot be used."""
+def read_script(path: Path, include_all: bool = False) -> Script:
+    """Read an essay file; raise `InputError` with a one-line reason when it cannot be used.
+    `include_all`: also read an EPUB's front and back matter."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
@@ -40,19 +56,53 @@ def read_script(path: Path) -> Script:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    from narrate.text.readers import ReadOptions, detect_kind, read_document
+
+    kind = detect_kind(path, raw)
+    if kind in ("docx", "epub"):  # zip containers: their reader decodes what it needs
+        document = read_document(path, raw, None, ReadOptions(include_all=include_all), kind)
+        return _script(path, document, document.meta, list(document.warnings))
     text, warnings = decode_text(raw, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    meta, text = split_front_matter(text, path)
-    if not any(ch.isalnum() for ch in text):
+    meta, body = split_front_matter(text, path)
+    if not any(ch.isalnum() for ch in body):
+        raise InputError(f"{path}: has no text to narrate")
+    options = ReadOptions(
+        include_all=include_all,
+        footnotes=_footnotes(meta, path),
+        line_offset=text[: len(text) - len(body)].count("\n"),
+    )
+    document = read_document(path, raw, body, options, kind)
+    return _script(path, document, {**document.meta, **meta}, warnings + list(document.warnings))
+
+
+def _script(path: Path, document: Document, meta: dict[str, Any], warnings: list[str]) -> Script:
+    if document.sections is not None and not any(
+        any(ch.isalnum() for ch in p) for s in document.sections for p in s.paragraphs
+    ):
         raise InputError(f"{path}: has no text to narrate")
     return Script(
         path=path,
         stem=file_name(path.stem, ascii_only=True) or "episode",
-        text=text,
-        markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
+        text=document.text,
+        markdown=document.kind == "markdown",
         meta=meta,
         warnings=tuple(warnings),
+        kind=document.kind,
+        sections=document.sections,
+        heading_title=document.title,
+        skipped=document.skipped,
+        left_out=document.left_out,
+        cover=document.cover,
     )
+
+
+def _footnotes(meta: dict[str, Any], path: Path) -> str:
+    """Front matter `footnotes: read` (the default) or `footnotes: skip`."""
+    value = str(meta.get("footnotes", "read")).lower()
+    if value not in ("read", "skip"):
+        raise InputError(f"{path}: front matter 'footnotes' must be read or skip, not {value!r}")
+    return value
 
 
 def decode_text(raw: bytes, path: Path) -> tuple[str, list[str]]:

@@ -151,6 +151,8 @@ def test_changing_an_entry_remakes_only_the_chapters_holding_its_word(tmp_path: 
     lexicon.write_text('[words]\nharbour = "[[h\'A:b@]]"\n')
     episode = build_json(str(script), "--out", out)["episodes"][0]
     assert [c["synthesized"] for c in episode["chapters"]] == [False, True, False]
-    lexicon.write_text('[words]\nharbour = "[[h\'A:b@]]"\nNobody = "No one"\n')  # a word no chapter has
+    lexicon.write_text(
+        '[words]\nharbour = "[[h\'A:b@]]"\nNobody = "No one"\n'
+    )  # a word no chapter has
     episode = build_json(str(script), "--out", out)["episodes"][0]
     assert not any(c["synthesized"] for c in episode["chapters"])

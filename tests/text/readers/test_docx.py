@@ -1,0 +1,105 @@
+"""Word documents made by pandoc, LibreOffice and Word (mammoth's fixtures)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from narrate.errors import InputError
+from narrate.text.chapters import split_chapters
+from narrate.text.script import read_script
+from tests.conftest import DATA, build_json, run_narrate
+
+DOCS = DATA / "documents"
+
+
+def outline(name: str) -> tuple[str, dict[str, list[str]]]:
+    found = split_chapters(read_script(DOCS / name))
+    return found.title, {c.title: list(c.paragraphs) for c in found.chapters}
+
+
+@pytest.mark.parametrize("name", ["pandoc-essay.docx", "libreoffice-essay.docx"])
+def test_pandoc_and_libreoffice_shapes_give_the_same_chapters(name: str) -> None:
+    title, chapters = outline(name)
+    assert title == "The Harbour Essay"
+    assert chapters == {
+        "Low Tide": [
+            "The harbour empties twice a day. Boats lie on their sides in the mud.",
+            "rope. tar and salt. gulls.",
+            "Gulls",  # a level-two heading under a chapter is read as a line
+            "Gulls argue over everything.",
+            "Bird, Count. Gull, 12.",
+            "Note 1: Sometimes more, near the equinox.",
+        ],
+        "High Tide": ["The water comes back in."],
+    }
+
+
+def test_core_properties_give_title_and_author() -> None:
+    script = read_script(DOCS / "libreoffice-letters.docx")
+    assert script.meta["title"] == "Letters from the Marsh"
+    assert script.meta["author"] == "Bea Author"
+    assert script.meta["description"] == "Three short letters about a salt marsh."
+    assert script.skipped == ()
+    assert read_script(DOCS / "pandoc-essay.docx").skipped == ("1 author line",)
+
+
+def test_title_style_outline_levels_and_no_headers_or_footers() -> None:
+    title, chapters = outline("libreoffice-letters.docx")
+    assert title == "Letters from the Marsh"
+    assert list(chapters) == ["Letters from the Marsh", "The First Letter", "The Second Letter"]
+    assert chapters["The First Letter"] == [
+        "The reeds were taller this year. Herons stood in the shallows.",
+        "mud. reeds. herons.",
+        "A Note on Birds",
+        "The birds keep their own calendar.",
+        "Note 1: Measured with a borrowed ruler.",
+    ]
+    every_word = " ".join(p for paragraphs in chapters.values() for p in paragraphs)
+    assert "Running header" not in every_word and "Page" not in every_word
+
+
+def test_word_made_footnotes_tables_and_lists() -> None:
+    assert outline("mammoth-footnotes.docx")[1] == {
+        "Introduction": [
+            "Ouch.",
+            "Note 1: A tachyon walks into a bar.",
+            "Note 2: Fin.",
+        ]
+    }
+    assert outline("mammoth-tables.docx")[1]["Introduction"] == [
+        "Above",
+        "Top left, Top right. Bottom left, Bottom right.",
+        "Below",
+    ]
+    assert outline("mammoth-simple-list.docx")[1]["Introduction"] == ["Apple. Banana."]
+
+
+def test_password_protected_and_pdf_are_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="password-protected"):
+        read_script(DOCS / "password-protected.docx")
+    fake = tmp_path / "report.docx"
+    fake.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    done = run_narrate("build", str(fake), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    assert (
+        done.stderr.strip()
+        == f"narrate: {fake}: is a PDF file; narrate reads text, Markdown, .docx, HTML and EPUB"
+    )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_resaved_docx_with_the_same_text_rebuilds_nothing(tmp_path: Path) -> None:
+    essay = tmp_path / "letters.docx"
+    shutil.copy(DOCS / "libreoffice-letters.docx", essay)
+    out = tmp_path / "out"
+    first = build_json(str(essay), "--out", str(out))["episodes"][0]
+    assert all(c["synthesized"] for c in first["chapters"])
+    resaved = DOCS / "libreoffice-letters-resaved.docx"  # LibreOffice opened and saved it again
+    assert resaved.read_bytes() != essay.read_bytes()
+    shutil.copy(resaved, essay)
+    again = run_narrate("build", str(essay), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"{out / 'letters.mp3'}: up to date, nothing was made"

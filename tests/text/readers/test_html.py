@@ -1,0 +1,60 @@
+"""Saved web pages from trafilatura's own test corpus: the article, its headings, its metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from narrate.errors import InputError
+from narrate.text.chapters import split_chapters
+from narrate.text.script import read_script
+from tests.conftest import DATA, run_narrate
+
+DOCS = DATA / "documents"
+
+
+def test_a_blog_post_gives_its_headings_as_chapters_and_its_metadata() -> None:
+    script = read_script(DOCS / "caktusgroup-blog-post.html")
+    outline = split_chapters(script)
+    assert outline.title == "Testing Client-Side Applications with Django Post Mortem"
+    assert [c.title for c in outline.chapters] == [
+        "Testing Client-Side Applications with Django Post Mortem",  # the untitled opening
+        "What Happened",
+        "Tracing the Error",
+        "Finding a Fix",
+        "Fixing at the Source",
+        "What’s Next",
+    ]
+    assert script.meta["author"] == "Mark Lavin"
+    assert script.meta["date"] == "2015-06-08"
+    assert script.meta["language"] == "en"
+    assert script.skipped == ("2 code blocks",)
+    words = " ".join(p for c in outline.chapters for p in c.paragraphs)
+    assert outline.chapters[0].paragraphs[0].startswith("I had the opportunity to give a webcast")
+    assert "import os" not in words  # the code blocks
+    assert "Back to blog" not in words and "Caktus Group" not in words  # navigation, footer
+
+
+def test_an_interview_page_keeps_every_question() -> None:
+    outline = split_chapters(read_script(DOCS / "github-blog-interview.html"))
+    assert outline.title == "Leader spotlight: Erin Spiceland"
+    titles = [c.title for c in outline.chapters]
+    assert titles[1] == "How would you summarize your career (so far) in a single sentence?"
+    assert titles[-1] == "What are you looking forward to next?"
+    assert len(titles) == 6
+    last = " ".join(outline.chapters[-1].paragraphs)
+    assert "Check back in soon" in last
+    assert "Subscribe" not in last and "Sign up" not in last
+
+
+def test_a_page_with_no_article_is_one_line(tmp_path: Path) -> None:
+    page = tmp_path / "menu.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Menu</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/about'>About</a></nav></body></html>"
+    )
+    with pytest.raises(InputError, match="no article text found"):
+        read_script(page)
+    done = run_narrate("build", str(page), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0 and done.stderr.count("\n") == 1
