@@ -230,6 +230,28 @@ def feed(out_dir: str, config_file: str | None) -> None:
     click.echo(str(write_feed(folder, read_config(config_file).podcast)))
 
 
+@cli.command()
+@click.argument("out_dir", default="audio_out")
+@click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
+def site(out_dir: str, config_file: str | None) -> None:
+    """Write the show's website into OUT_DIR (with its feed): index.html and a page per episode.
+
+    Needs [podcast] base_url in narrate.toml: where OUT_DIR is uploaded.
+
+    Example: narrate site audio_out
+    """
+    from narrate.errors import InputError
+    from narrate.podcast.publish import write_feed
+    from narrate.podcast.site import INDEX_PAGE
+    from narrate.settings.resolve import read_config
+
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    write_feed(folder, read_config(config_file).podcast)  # the feed writes the pages beside it
+    click.echo(str(folder / INDEX_PAGE))
+
+
 @cli.group()
 def cache() -> None:
     """Inspect or tidy the chapter cache."""
