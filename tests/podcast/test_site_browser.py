@@ -103,7 +103,9 @@ def served(site: Path) -> Iterator[str]:
 def seen(site: Path, served: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """What headless Chromium saw and did on the site (tests/browser/site.mjs)."""
     if not (BROWSER / "node_modules" / "playwright-core").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BROWSER, check=True)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BROWSER, check=True
+        )
     shot = tmp_path_factory.mktemp("shots") / "episode.png"
     done = subprocess.run(
         ["node", "site.mjs", served, "markup-title.html", str(shot), site.as_uri() + "/"],
@@ -128,7 +130,13 @@ def test_pages_load_with_no_errors_and_no_other_host(seen: dict, served: str) ->
     hosts = {urlsplit(url).netloc for url in seen["requests"] if not url.startswith("data:")}
     assert hosts == {origin}
     names = {urlsplit(url).path for url in seen["requests"]}
-    assert {"/markup-title.html", "/site.css", "/site.js", "/markup-title.mp3", "/cover.png"} <= names
+    assert {
+        "/markup-title.html",
+        "/site.css",
+        "/site.js",
+        "/markup-title.mp3",
+        "/cover.png",
+    } <= names
 
 
 def test_the_players_duration_is_the_episodes(seen: dict, site: Path) -> None:
@@ -196,7 +204,11 @@ def test_index_lists_episodes_newest_first_with_feed_autodiscovery(seen: dict) -
     index = seen["index"]
     assert index["heading"] == "Notes & Noise <Live>"
     assert index["feeds"] == [
-        {"type": "application/rss+xml", "href": "https://example.org/show/feed.xml", "title": "Notes & Noise <Live>"}
+        {
+            "type": "application/rss+xml",
+            "href": "https://example.org/show/feed.xml",
+            "title": "Notes & Noise <Live>",
+        }
     ]
     assert [e["href"] for e in index["episodes"]] == ["markup-title.html", "older.html"]
     assert index["cover"]["loaded"] and index["cover"]["alt"]
