@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -289,6 +290,12 @@ def test_the_feed_links_the_show_and_each_episode_to_their_pages(built: Path) ->
         BASE + "markup-title.mp3": BASE + "markup-title.html",
         BASE + "older.mp3": BASE + "older.html",
     }
+    parsed = feedparser.parse((built / "out" / "feed.xml").read_bytes())
+    assert parsed.feed.link == BASE
+    assert sorted(entry.link for entry in parsed.entries) == [
+        BASE + "markup-title.html",
+        BASE + "older.html",
+    ]
 
 
 def test_pages_are_rewritten_only_when_their_episode_or_the_show_changed(

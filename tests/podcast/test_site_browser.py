@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -107,14 +108,22 @@ def seen(site: Path, served: str, tmp_path_factory: pytest.TempPathFactory) -> d
             ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BROWSER, check=True
         )
     shot = tmp_path_factory.mktemp("shots") / "episode.png"
-    done = subprocess.run(
+    # its own process group, so a hung browser is ended with the driver that started it
+    driver = subprocess.Popen(
         ["node", "site.mjs", served, "markup-title.html", str(shot), site.as_uri() + "/"],
-        cwd=BROWSER, capture_output=True, text=True, timeout=300,
+        cwd=BROWSER, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    try:
+        stdout, stderr = driver.communicate(timeout=300)
+    finally:
+        if driver.poll() is None:
+            os.killpg(driver.pid, signal.SIGKILL)
+            driver.wait()
+    assert driver.returncode == 0, stderr
     if os.environ.get("NARRATE_SCREENSHOT"):  # how docs/site-episode.png is remade
         shutil.copy(shot, SCREENSHOT)
-    result = json.loads(done.stdout)
+    result = json.loads(stdout)
     result["screenshot"] = shot
     return result
 
