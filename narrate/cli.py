@@ -234,21 +234,27 @@ def feed(out_dir: str, config_file: str | None) -> None:
 @click.argument("out_dir", default="audio_out")
 @click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
 def site(out_dir: str, config_file: str | None) -> None:
-    """Write the show's website into OUT_DIR (with its feed): index.html and a page per episode.
+    """Write the show's website into OUT_DIR: index.html and a page per episode.
 
-    Needs [podcast] base_url in narrate.toml: where OUT_DIR is uploaded.
+    With [podcast] base_url in narrate.toml (where OUT_DIR is uploaded) it writes the feed too;
+    without, the pages alone, to open from disk before publishing.
 
     Example: narrate site audio_out
     """
     from narrate.errors import InputError
-    from narrate.podcast.publish import write_feed
+    from narrate.podcast.publish import write_feed, write_site_preview
     from narrate.podcast.site import INDEX_PAGE
     from narrate.settings.resolve import read_config
 
     folder = Path(out_dir)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")
-    write_feed(folder, read_config(config_file).podcast)  # the feed writes the pages beside it
+    podcast = read_config(config_file).podcast
+    if podcast.base_url:
+        write_feed(folder, podcast)  # which writes the pages beside the feed
+    else:
+        _warn("no [podcast] base_url in narrate.toml: a preview without feed or sharing links")
+        write_site_preview(folder, podcast)
     click.echo(str(folder / INDEX_PAGE))
 
 

@@ -152,7 +152,21 @@ def _published_records(out_dir: Path) -> list[dict[str, Any]]:
     ]
 
 
-def write_site(out_dir: Path, podcast: PodcastSettings, feed_url: str, cover_name: str) -> Path:
+def write_site_preview(out_dir: Path, podcast: PodcastSettings) -> Path:
+    """The website without a base_url (so without a feed): to look at before publishing."""
+    from narrate.cover import plain_cover
+
+    if podcast.image is not None:
+        cover_name, cover = "cover" + podcast.image.suffix.lower(), podcast.image.read_bytes()
+    else:
+        cover_name, cover = "cover.png", plain_cover(podcast.title, podcast.author)
+    _write_if_changed(out_dir / cover_name, cover)
+    return write_site(out_dir, podcast, None, cover_name)
+
+
+def write_site(
+    out_dir: Path, podcast: PodcastSettings, feed_url: str | None, cover_name: str
+) -> Path:
     """The show's website beside the feed: index.html, a page per episode, their CSS and JS.
     A page is rewritten only when its bytes change, that is when its episode or the show did."""
     from narrate.podcast import site
@@ -162,7 +176,7 @@ def write_site(out_dir: Path, podcast: PodcastSettings, feed_url: str, cover_nam
         author=podcast.author,
         description=podcast.description,
         language=podcast.language,
-        base_url=feed_url.rsplit("/", 1)[0] + "/",
+        base_url=feed_url.rsplit("/", 1)[0] + "/" if feed_url else None,
         feed_url=feed_url,
         cover_name=cover_name,
     )

@@ -30,9 +30,10 @@ class Show:
     author: str
     description: str
     language: str
-    base_url: str
-    """Where the folder is published, ending in "/": canonical and Open Graph URLs."""
-    feed_url: str
+    base_url: str | None
+    """Where the folder is published, ending in "/": canonical and Open Graph URLs. None for a
+    preview before publishing (no feed yet): the pages then leave out what needs it."""
+    feed_url: str | None
     cover_name: str
     """The show's cover, beside the pages."""
 

@@ -326,15 +326,27 @@ def test_pages_are_rewritten_only_when_their_episode_or_the_show_changed(
     assert not list(out.glob(".*.tmp"))
 
 
-def test_site_command_refuses_bad_input_in_one_line(built: Path, tmp_path: Path) -> None:
+def test_site_command_refuses_a_missing_folder_in_one_line(tmp_path: Path) -> None:
     done = run_narrate("site", "missing", cwd=tmp_path)
     assert done.returncode != 0 and done.stderr == "narrate: missing: no such folder\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_base_url_the_site_command_writes_a_preview(built: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     shutil.copytree(built / "out", work / "out")
-    for page in (work / "out").glob("*.html"):
-        page.unlink()
+    for name in ("feed.xml", "cover.png", *(p.name for p in (work / "out").glob("*.html"))):
+        (work / "out" / name).unlink()
     done = run_narrate("site", "out", cwd=work)  # no narrate.toml here: no base_url
-    assert done.returncode != 0 and done.stdout == ""
-    assert done.stderr.startswith("narrate: ") and "base_url" in done.stderr
-    assert len(done.stderr.splitlines()) == 1
-    assert not list((work / "out").glob("*.html"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("narrate: warning: ") and len(done.stderr.splitlines()) == 1
+    out = work / "out"
+    assert not (out / "feed.xml").exists() and (out / "cover.png").is_file()
+    for name in ("index.html", "markup-title.html", "older.html"):
+        page = Page((out / name).read_text(encoding="utf-8"))
+        assert page.all("link", rel="canonical") == [] and page.all("input") == []
+        for _, attrs in page.elements:
+            for key in ("href", "src", "content"):
+                assert "://" not in attrs.get(key, ""), (name, attrs)
+                if key != "content" and attrs.get(key):
+                    assert (out / attrs[key]).is_file(), (name, attrs[key])
