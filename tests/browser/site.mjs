@@ -160,6 +160,12 @@ async function checkIndex(page, url) {
 
 async function checkFromDisk(page, url) {
   // Opened straight from disk: the relative links to the CSS, JS and audio still work.
+  const errors = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("requestfailed", (request) => errors.push(`${request.url()} ${request.failure()?.errorText}`));
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => document.getElementById("player").readyState >= 1);
   await page.locator(".chapter").nth(1).click();
@@ -167,6 +173,7 @@ async function checkFromDisk(page, url) {
     styled: await page.evaluate(() => getComputedStyle(document.body).maxWidth !== "none"),
     duration: await page.evaluate(() => document.getElementById("player").duration),
     highlighted: await highlighted(page, ".chapter"),
+    errors,
   };
 }
 

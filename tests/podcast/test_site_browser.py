@@ -228,6 +228,7 @@ def test_index_lists_episodes_newest_first_with_feed_autodiscovery(seen: dict) -
 def test_pages_work_opened_from_disk(seen: dict, site: Path) -> None:
     disk = seen["fromDisk"]
     assert disk["styled"] and disk["highlighted"] == [1]
+    assert disk["errors"] == []
     assert abs(disk["duration"] * 1000 - _record(site)["duration_ms"]) <= 100
 
 
