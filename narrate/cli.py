@@ -215,7 +215,7 @@ def voices(
 @click.argument("out_dir", default="audio_out")
 @click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
 def feed(out_dir: str, config_file: str | None) -> None:
-    """Write OUT_DIR/feed.xml listing every episode built there.
+    """Write OUT_DIR/feed.xml listing every episode built there (and the website beside it).
 
     Needs [podcast] base_url in narrate.toml: where OUT_DIR is uploaded.
 
