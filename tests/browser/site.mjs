@@ -68,14 +68,18 @@ async function checkEpisode(page, url) {
   seen.trackCues = await page.evaluate(async () => {
     const track = document.querySelector("track");
     track.track.mode = "hidden";
-    while (track.readyState < 2) await new Promise((done) => setTimeout(done, 50));
+    const until = Date.now() + 10_000;
+    while (track.readyState < 2 && Date.now() < until) await new Promise((done) => setTimeout(done, 50));
+    if (track.readyState !== 2) return [];  // 3: the VTT failed to load or parse
     return [...track.track.cues].map((cue) => ({ start: cue.startTime, end: cue.endTime, text: cue.getCueAsHTML().textContent }));
   });
 
   // A click on chapter 3 seeks the player there and highlights it.
+  // The player's time once it has seeked (null if it never does).
   const seeked = () => page.evaluate(() => new Promise((done) => {
     const player = document.getElementById("player");
     player.addEventListener("seeked", () => done(player.currentTime), { once: true });
+    setTimeout(() => done(null), 5000);
   }));
   let landed = seeked();
   await page.locator(".chapter").nth(2).click();
@@ -94,7 +98,7 @@ async function checkEpisode(page, url) {
   await pause(page);
 
   // Playing (muted) from just before the last cue: the transcript follows the voice.
-  const last = seen.trackCues.at(-1);
+  const last = seen.trackCues.at(-1) ?? { start: 0 };
   seen.playback = await page.evaluate(async ({ start, timeout }) => {
     const player = document.getElementById("player");
     const track = document.querySelector("track").track;
