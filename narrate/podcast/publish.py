@@ -189,6 +189,13 @@ def write_site(
         _write_if_changed(out_dir / page, site.episode_page(show, episode, page).encode())
     index = out_dir / site.INDEX_PAGE
     _write_if_changed(index, site.index_page(show, episodes, pages).encode())
+    # the pages of episodes gone since (their MP3 deleted), and only pages narrate wrote
+    written = feed_state_path(out_dir).with_name("site.json")
+    for name in set(read_json(written).get("pages", [])) - set(pages.values()):
+        if Path(name).name == name and name.endswith(".html") and name != site.INDEX_PAGE:
+            (out_dir / name).unlink(missing_ok=True)
+    written.parent.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(written, json.dumps({"pages": sorted(pages.values())}).encode())
     return index
 
 

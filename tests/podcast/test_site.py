@@ -350,3 +350,20 @@ def test_without_a_base_url_the_site_command_writes_a_preview(built: Path, tmp_p
                 assert "://" not in attrs.get(key, ""), (name, attrs)
                 if key != "content" and attrs.get(key):
                     assert (out / attrs[key]).is_file(), (name, attrs[key])
+
+
+def test_the_page_of_an_episode_whose_mp3_is_deleted_goes_and_no_other_file(
+    built: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(built, work)
+    out = work / "out"
+    (out / "notes.html").write_text("a page of the user's own")
+    (out / "older.mp3").unlink()
+    assert run_narrate("site", "out", cwd=work).returncode == 0
+    assert not (out / "older.html").exists() and (out / "older.vtt").exists()
+    assert (out / "markup-title.html").is_file() and (out / "notes.html").is_file()
+    index = Page((out / "index.html").read_text(encoding="utf-8"))
+    assert [attrs["href"] for attrs, _ in index.all("a") if attrs["href"].endswith(".html")] == [
+        "markup-title.html"
+    ]
