@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narrate.podcast.site import (
@@ -131,6 +131,7 @@ def test_markup_quotes_emoji_and_rtl_stay_text_everywhere_on_an_episode_page() -
     assert page.all("b") == [] and page.all("em") == []
 
 
+@settings(deadline=None)  # the first example compiles the templates; a shared machine is slow
 @given(st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=60))
 def test_any_title_reads_back_as_written(title: str) -> None:
     page = Page(episode_page(SHOW, _episode(title=title), "essay.html"))
@@ -224,6 +225,7 @@ sentence = st.text(
 )
 
 
+@settings(deadline=None)
 @given(st.lists(sentence, min_size=1, max_size=5))
 def test_the_transcript_shown_is_the_vtt_written(texts: list[str]) -> None:
     from narrate.publish import VTT_LINE, sentence_cues, webvtt
