@@ -234,28 +234,12 @@ def feed(out_dir: str, config_file: str | None) -> None:
 @click.argument("out_dir", default="audio_out")
 @click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
 def site(out_dir: str, config_file: str | None) -> None:
-    """Write the show's website into OUT_DIR: index.html and a page per episode.
-
-    With [podcast] base_url in narrate.toml (where OUT_DIR is uploaded) it writes the feed too;
-    without, the pages alone, to open from disk before publishing.
-
-    Example: narrate site audio_out
-    """
-    from narrate.errors import InputError
-    from narrate.podcast.publish import write_feed, write_site_preview
-    from narrate.podcast.site import INDEX_PAGE
+    """Write the show's website into OUT_DIR: index.html and a page per episode, with the feed
+    (a preview to open from disk without [podcast] base_url). Example: narrate site audio_out"""
+    from narrate.podcast.publish import write_website
     from narrate.settings.resolve import read_config
 
-    folder = Path(out_dir)
-    if not folder.is_dir():
-        raise InputError(f"{folder}: no such folder")
-    podcast = read_config(config_file).podcast
-    if podcast.base_url:
-        write_feed(folder, podcast)  # which writes the pages beside the feed
-    else:
-        _warn("no [podcast] base_url in narrate.toml: a preview without feed or sharing links")
-        write_site_preview(folder, podcast)
-    click.echo(str(folder / INDEX_PAGE))
+    click.echo(str(write_website(Path(out_dir), read_config(config_file).podcast, _warn)))
 
 
 @cli.group()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +90,7 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
     from narrate.podcast.cover import plain_cover
     from narrate.podcast.rss import FeedEpisode, feed_xml
     from narrate.podcast.rss import podcast_guid as guid_of_url
+    from narrate.podcast.site import page_names
 
     if not podcast.base_url:
         raise InputError(
@@ -109,8 +110,6 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
         cover_name = "cover.png"
         if state.get("cover_drawn_for") != drawn_for or not (out_dir / cover_name).exists():
             write_atomic(out_dir / cover_name, plain_cover(podcast.title, podcast.author))
-    from narrate.podcast.site import page_names
-
     records = _published_records(out_dir)
     pages = page_names([record["stem"] for record in records])
     episodes = []
@@ -152,9 +151,23 @@ def _published_records(out_dir: Path) -> list[dict[str, Any]]:
     ]
 
 
+def write_website(out_dir: Path, podcast: PodcastSettings, warn: Callable[[str], None]) -> Path:
+    """`narrate site`: the pages, with the feed when there is a base_url, else a preview (and
+    a warning saying so). Returns the index page."""
+    from narrate.podcast.site import INDEX_PAGE
+
+    if not out_dir.is_dir():
+        raise InputError(f"{out_dir}: no such folder")
+    if podcast.base_url:
+        write_feed(out_dir, podcast)  # which writes the pages beside the feed
+        return out_dir / INDEX_PAGE
+    warn("no [podcast] base_url in narrate.toml: a preview without feed or sharing links")
+    return write_site_preview(out_dir, podcast)
+
+
 def write_site_preview(out_dir: Path, podcast: PodcastSettings) -> Path:
     """The website without a base_url (so without a feed): to look at before publishing."""
-    from narrate.cover import plain_cover
+    from narrate.podcast.cover import plain_cover
 
     if podcast.image is not None:
         cover_name, cover = "cover" + podcast.image.suffix.lower(), podcast.image.read_bytes()

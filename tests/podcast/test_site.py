@@ -228,7 +228,7 @@ sentence = st.text(
 @settings(deadline=None)
 @given(st.lists(sentence, min_size=1, max_size=5))
 def test_the_transcript_shown_is_the_vtt_written(texts: list[str]) -> None:
-    from narrate.publish import VTT_LINE, sentence_cues, webvtt
+    from narrate.podcast.transcripts import VTT_LINE, sentence_cues, webvtt
 
     spans = [(n * 10_000, n * 10_000 + 9_000, text) for n, text in enumerate(texts)]
     written = sentence_cues(spans, max_line=VTT_LINE)
