@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from narrate.output.records import all_records, feed_state_path, read_json
 
 if TYPE_CHECKING:
     from narrate.output import ChapterMark
+    from narrate.podcast.site import Show, SiteEpisode
     from narrate.settings.config import PodcastSettings
 
 FEED_NAME = "feed.xml"
@@ -93,6 +94,7 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
     from narrate.podcast.cover import plain_cover
     from narrate.podcast.rss import FeedEpisode, feed_xml
     from narrate.podcast.rss import podcast_guid as guid_of_url
+    from narrate.podcast.site import page_names
 
     if not podcast.base_url:
         raise InputError(
@@ -112,12 +114,12 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
         cover_name = "cover.png"
         if state.get("cover_drawn_for") != drawn_for or not (out_dir / cover_name).exists():
             write_atomic(out_dir / cover_name, plain_cover(podcast.title, podcast.author))
+    records = _published_records(out_dir)
+    pages = page_names([record["stem"] for record in records])
     episodes = []
-    for record in all_records(out_dir):
+    for record in records:
         stem = record["stem"]
         audio = out_dir / f"{stem}.mp3"
-        if not audio.is_file() or "guid" not in record:
-            continue
         episodes.append(
             FeedEpisode(
                 guid=record["guid"],
@@ -133,13 +135,117 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
                 image_url=None,
                 has_chapters=(out_dir / f"{stem}.chapters.json").is_file(),
                 has_transcripts=(out_dir / f"{stem}.vtt").is_file(),
+                link=base + pages[stem],
             )
         )
     feed = out_dir / FEED_NAME
     _write_if_changed(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
     state_path.parent.mkdir(parents=True, exist_ok=True)
     _write_if_changed(state_path, json.dumps({"guid": guid, "cover_drawn_for": drawn_for}).encode())
+    write_site(out_dir, podcast, feed_url, cover_name)
     return feed
+
+
+def _published_records(out_dir: Path) -> list[dict[str, Any]]:
+    """The records of the episodes the feed and the site list: those with their MP3 and guid."""
+    return [
+        record
+        for record in all_records(out_dir)
+        if (out_dir / f"{record['stem']}.mp3").is_file() and "guid" in record
+    ]
+
+
+def write_website(out_dir: Path, podcast: PodcastSettings, warn: Callable[[str], None]) -> Path:
+    """`narrate site`: the pages, with the feed when there is a base_url, else a preview (and
+    a warning saying so). Returns the index page."""
+    from narrate.podcast.site import INDEX_PAGE
+
+    if not out_dir.is_dir():
+        raise InputError(f"{out_dir}: no such folder")
+    if podcast.base_url:
+        write_feed(out_dir, podcast)  # which writes the pages beside the feed
+        return out_dir / INDEX_PAGE
+    warn("no [podcast] base_url in narrate.toml: a preview without feed or sharing links")
+    return write_site_preview(out_dir, podcast)
+
+
+def write_site_preview(out_dir: Path, podcast: PodcastSettings) -> Path:
+    """The website without a base_url (so without a feed): to look at before publishing."""
+    from narrate.podcast.cover import plain_cover
+
+    if podcast.image is not None:
+        cover_name, cover = "cover" + podcast.image.suffix.lower(), podcast.image.read_bytes()
+    else:
+        cover_name, cover = "cover.png", plain_cover(podcast.title, podcast.author)
+    _write_if_changed(out_dir / cover_name, cover)
+    return write_site(out_dir, podcast, None, cover_name)
+
+
+def write_site(
+    out_dir: Path, podcast: PodcastSettings, feed_url: str | None, cover_name: str
+) -> Path:
+    """The show's website beside the feed: index.html, a page per episode, their CSS and JS.
+    A page is rewritten only when its bytes change, that is when its episode or the show did."""
+    from narrate.podcast import site
+
+    show = site.Show(
+        title=podcast.title,
+        author=podcast.author,
+        description=podcast.description,
+        language=podcast.language,
+        base_url=feed_url.rsplit("/", 1)[0] + "/" if feed_url else None,
+        feed_url=feed_url,
+        cover_name=cover_name,
+    )
+    episodes = [_site_episode(out_dir, record, show) for record in _published_records(out_dir)]
+    pages = site.page_names([episode.stem for episode in episodes])
+    for name in site.ASSETS:
+        _write_if_changed(out_dir / name, site.asset(name))
+    for episode in episodes:
+        page = pages[episode.stem]
+        _write_if_changed(out_dir / page, site.episode_page(show, episode, page).encode())
+    index = out_dir / site.INDEX_PAGE
+    _write_if_changed(index, site.index_page(show, episodes, pages).encode())
+    # the pages of episodes gone since (their MP3 deleted), and only pages narrate wrote
+    written = feed_state_path(out_dir).with_name("site.json")
+    for name in set(read_json(written).get("pages", [])) - set(pages.values()):
+        if Path(name).name == name and name.endswith(".html") and name != site.INDEX_PAGE:
+            (out_dir / name).unlink(missing_ok=True)
+    written.parent.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(written, json.dumps({"pages": sorted(pages.values())}).encode())
+    return index
+
+
+def _site_episode(out_dir: Path, record: dict[str, Any], show: Show) -> SiteEpisode:
+    """What an episode's page shows, from its record and the files written beside it."""
+    from narrate.podcast.site import Download, SiteChapter, SiteEpisode, vtt_cues
+
+    stem = record["stem"]
+    offered = [
+        ("MP3", f"{stem}.mp3"),
+        ("M4B audiobook", f"{stem}.m4b"),
+        ("Transcript (WebVTT)", f"{stem}.vtt"),
+        ("Transcript (SRT)", f"{stem}.srt"),
+        ("Chapters (JSON)", f"{stem}.chapters.json"),
+    ]
+    downloads = tuple(Download(label, name) for label, name in offered if (out_dir / name).exists())
+    vtt = out_dir / f"{stem}.vtt"
+    cues = vtt_cues(vtt.read_text(encoding="utf-8")) if vtt.is_file() else ()
+    return SiteEpisode(
+        stem=stem,
+        title=record["title"],
+        author=record.get("author") or show.author,
+        description=record.get("description") or "",
+        published=datetime.datetime.fromisoformat(record["published"]),
+        duration_ms=record["duration_ms"],
+        audio_name=f"{stem}.mp3",
+        chapters=tuple(
+            SiteChapter(c["title"], c["start_ms"], c["end_ms"]) for c in record.get("chapters", [])
+        ),
+        cues=cues,
+        transcript_name=vtt.name if vtt.is_file() else None,
+        downloads=downloads,
+    )
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -50,6 +50,8 @@ class FeedEpisode:
     image_url: str | None = None
     has_chapters: bool = True
     has_transcripts: bool = True
+    link: str | None = None
+    """The episode's web page."""
 
 
 # --- guids ------------------------------------------------------------------------------------
@@ -114,6 +116,8 @@ def _item(episode: FeedEpisode, base: str) -> ET.Element:
         raise ValueError(f"{episode.slug}: pub_date needs a timezone")
     item = ET.Element("item")
     _text(item, "title", _clip_chars(episode.title))
+    if episode.link:
+        _text(item, "link", episode.link)
     _text(item, "description", _clip_bytes(episode.description))
     _text(item, "pubDate", format_datetime(episode.pub_date.astimezone(datetime.UTC)))
     _text(item, "guid", episode.guid, isPermaLink="false")

@@ -47,7 +47,7 @@ def test_ctrl_c_ends_the_bars_line_before_the_message(tmp_path: Path) -> None:
         assert _read_until(leader, b"speaking [", seen, 120), bytes(seen)
         os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
         assert process.wait(timeout=60) == 130
-        _read_until(leader, b"", seen, 2)
+        _read_until(leader, b"narrate: interrupted", seen, 20)
     finally:
         if process.poll() is None:
             process.kill()

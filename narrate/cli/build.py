@@ -1,0 +1,90 @@
+"""`narrate build`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from narrate.audio.mp3 import DEFAULT_BITRATE, MP3_BITRATES
+from narrate.cli.common import CONFIG_HELP, JSON_HELP, LEXICON_HELP, script_paths
+from narrate.console import warn
+from narrate.engines import DEFAULT_RATE
+
+_PAUSE = click.IntRange(0, 10_000)
+
+
+@click.command()
+@click.argument("scripts", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="audio_out", show_default=True, help="Output folder.")
+@click.option("--config", "config_file", default=None, help=CONFIG_HELP)
+@click.option("--engine", default=None, help="pyttsx3 (espeak-ng, the default) or piper.")
+@click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
+@click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
+@click.option(
+    "--rate", default=None, type=int, help=f"Words per minute, 80-450 (default {DEFAULT_RATE})."
+)
+@click.option(
+    "--bitrate",
+    default=None,
+    type=click.Choice([str(kbps) for kbps in MP3_BITRATES]),
+    help=f"MP3 bitrate in kbps (default {DEFAULT_BITRATE}).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Chapters made at once. Default: one per core.",
+)
+@click.option(
+    "--chapter",
+    "remake",
+    multiple=True,
+    type=click.IntRange(min=1),
+    help="Make chapter N again even if cached (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Make every chapter again.")
+@click.option("--lexicon", default=None, help=LEXICON_HELP)
+@click.option(
+    "--format",
+    "formats",
+    default=None,
+    help="Comma-separated: mp3 (podcast, default), m4b (audiobooks), chapter-mp3 (per chapter).",
+)
+@click.option(
+    "--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache."
+)
+@click.option("--sentence-pause", type=_PAUSE, help="ms after a sentence (350).")
+@click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
+@click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
+@click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
+@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
+    """Build SCRIPTS into chaptered MP3s in the output folder.
+
+    Only chapters whose text or settings changed since the last build are spoken again. Settings
+    not given as flags come from narrate.toml (./narrate.toml, or --config).
+
+    Example: narrate build script/essay.txt --out audio_out --rate 180
+    """
+    from narrate.build import build as run_build
+    from narrate.console import ProgressBar, episode_json, episode_line
+    from narrate.settings.resolve import build_settings, read_config
+
+    settings = build_settings(read_config(config_file), flags)
+    progress = ProgressBar() if not as_json and sys.stderr.isatty() else None
+    try:
+        say = progress.warn if progress else warn
+        reports = run_build(script_paths(scripts), settings, on_progress=progress, warn=say)
+    finally:  # the bar's line ends before any message: an error, Ctrl-C, the summary
+        if progress:
+            progress.finish()
+    if as_json:
+        click.echo(json.dumps({"episodes": [episode_json(r) for r in reports]}, ensure_ascii=False))
+        return
+    for report in reports:
+        click.echo(episode_line(report))

@@ -1,0 +1,13 @@
+"""Options and helpers several commands share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONFIG_HELP = "Settings file (default: ./narrate.toml)."
+LEXICON_HELP = "Pronunciations file (default: beside the essay)."
+JSON_HELP = "Print one JSON object on stdout."
+
+
+def script_paths(paths: tuple[str, ...]) -> list[Path]:
+    return [Path(p) for p in paths]

@@ -1,0 +1,45 @@
+"""`narrate voices`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from narrate.cli.common import CONFIG_HELP, JSON_HELP
+
+
+@click.command()
+@click.option(
+    "--engine", default="pyttsx3", show_default=True, help="pyttsx3 (espeak-ng) or piper."
+)
+@click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
+@click.option("--config", "config_file", default=None, help=CONFIG_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def voices(
+    engine: str, voice_dirs: tuple[str, ...], config_file: str | None, as_json: bool
+) -> None:
+    """List the voices an engine offers.
+
+    Example: narrate voices --engine piper --voice-dir ~/voices
+    """
+    from narrate.engines import engine_kind
+    from narrate.settings.resolve import read_config
+    from narrate.settings.resolve import voice_dirs as configured_dirs
+
+    dirs = configured_dirs(read_config(config_file), {"voice_dirs": voice_dirs})
+    kind = engine_kind(engine)
+    details = getattr(kind, "voice_details", None)
+    if details is not None:
+        rows = details(dirs)
+    else:
+        rows = [
+            {"id": v.id, "name": v.name, "languages": list(v.languages)} for v in kind.voices(dirs)
+        ]
+    if as_json:
+        click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        fields = [row[k] for k in row if k not in ("id", "path") and row[k]]
+        text = [", ".join(map(str, f)) if isinstance(f, list) else str(f) for f in fields]
+        click.echo(f"{row['id']:<28} {'  '.join(text)}")
