@@ -61,6 +61,10 @@ class BuildOptions:
     force: bool = False
     remake: frozenset[int] = frozenset()
     """Chapter numbers (from 1) to make again even if cached."""
+    language: str | None = None
+    """[voice] language in narrate.toml: used when an essay's front matter names none."""
+    language_override: str | None = None
+    """--language: wins over the front matter."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class PlannedEpisode:
     outline: Outline
     output: Path
     chapters: tuple[PlannedChapter, ...]
+    language: str = "en"
 
 
 Progress = Callable[[int, int], None]
@@ -120,15 +125,19 @@ def build(
         for message in script.warnings:
             warn(message)
     _check_unique_stems(scripts)
-    asked = [voice_for(script, options) for script in scripts]
+    languages = [language_for(script, options) for script in scripts]
+    asked = [
+        voice_for(script, options, language)
+        for script, language in zip(scripts, languages, strict=True)
+    ]
     checked = {voice: check_settings(voice) for voice in set(asked)}  # lists voices once each
     voices = [checked[voice] for voice in asked]
     identities = {voice: engine_kind(voice.engine).identity(voice) for voice in set(voices)}
     out_dir = prepare_out_dir(options.out_dir)
     cache = ChapterCache(options.cache_dir or out_dir / CACHE_FOLDER)
     episodes = [
-        plan_episode(script, out_dir, identities[voice], options)
-        for script, voice in zip(scripts, voices, strict=True)
+        plan_episode(script, out_dir, identities[voice], options, language)
+        for script, voice, language in zip(scripts, voices, languages, strict=True)
     ]
 
     reports: dict[int, EpisodeReport] = {}
@@ -198,11 +207,31 @@ def parse_formats(text: str) -> tuple[str, ...]:
 VOICE_KEYS = ("engine", "voice", "rate")
 
 
-def voice_for(script: Script, options: BuildOptions) -> VoiceSettings:
+def language_for(script: Script, options: BuildOptions) -> str:
+    """The essay's BCP 47 language: --language, else front matter `language` or `lang` (a
+    document's own tag counts as front matter), else [voice] language, else English."""
+    if options.language_override:
+        return options.language_override
+    for key in ("language", "lang"):
+        if script.meta.get(key) is not None:
+            from narrate.text.languages import check_tag
+
+            return check_tag(script.meta[key], f"{script.path}: front matter {key!r}")
+    return options.language or "en"
+
+
+def voice_for(script: Script, options: BuildOptions, language: str = "en") -> VoiceSettings:
     """The build's voice, with the essay's front matter `engine`, `voice` and `rate` over it
-    (flags given on the command line still win); not yet checked against the engine."""
+    (flags given on the command line still win); not yet checked against the engine. Unless a
+    flag or the front matter names a voice, the voice is one that speaks `language`."""
     chosen = {key: script.meta[key] for key in VOICE_KEYS if script.meta.get(key) is not None}
     chosen.update(options.voice_overrides)
+    if "voice" not in chosen and language.lower() not in ("en", "en-us"):
+        from narrate.engines import voice_for_language
+
+        engine = chosen.get("engine", options.voice.engine)
+        voice = options.voice.voice if "engine" not in chosen else None
+        chosen["voice"] = voice_for_language(str(engine), voice, language)
     if not chosen:
         return options.voice
     if "rate" in chosen and (
@@ -218,9 +247,13 @@ def voice_for(script: Script, options: BuildOptions) -> VoiceSettings:
 
 
 def plan_episode(
-    script: Script, out_dir: Path, identity: dict[str, str], options: BuildOptions
+    script: Script,
+    out_dir: Path,
+    identity: dict[str, str],
+    options: BuildOptions,
+    language: str = "en",
 ) -> PlannedEpisode:
-    outline = split_chapters(script)
+    outline = split_chapters(script, language)
     pauses = options.pauses
     if "pauses" in script.meta:
         given = script.meta["pauses"]
@@ -228,28 +261,32 @@ def plan_episode(
             raise InputError(f"{script.path}: front matter 'pauses' must map names to milliseconds")
         pauses = with_pauses(pauses, given, f"{script.path}: front matter")
     pauses = with_pauses(pauses, options.pause_overrides, "--pause")
-    lexicon = lexicon_for(script, options.lexicon)
+    lexicon = lexicon_for(script, options.lexicon, language)
+    if language != "en":  # English keys stay as they were: caches made before still serve
+        identity = {**identity, "language": language}
     planned = []
     for chapter in outline.chapters:
-        sentences = chapter_sentences(chapter, pauses, lexicon)
+        sentences = chapter_sentences(chapter, pauses, lexicon, language)
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
         planned.append(
             PlannedChapter(chapter, sentences, chapter_key(spoken, identity, options.audio))
         )
-    return PlannedEpisode(script, outline, out_dir / f"{script.stem}.mp3", tuple(planned))
+    output = out_dir / f"{script.stem}.mp3"
+    return PlannedEpisode(script, outline, output, tuple(planned), language)
 
 
 LEXICON_NAME = "pronunciations.toml"
 
 
-def lexicon_for(script: Script, named: Path | None) -> Lexicon | None:
-    """The pronunciation entries for an essay: the named file, else one beside the essay."""
+def lexicon_for(script: Script, named: Path | None, language: str = "en") -> Lexicon | None:
+    """The pronunciation entries for an essay: the named file, else one beside the essay;
+    `[words.<language>]` entries first."""
     path = named or script.path.parent / LEXICON_NAME
     if named is None and not path.is_file():
         return None
     from narrate.lexicon import load_lexicon
 
-    return load_lexicon(path)
+    return load_lexicon(path, language)
 
 
 def prepare_out_dir(out_dir: Path) -> Path:
@@ -339,6 +376,7 @@ def write_episode(
         published=_published(episode.script.meta, first_built),
         episode=_positive(episode.script, "episode"),
         season=_positive(episode.script, "season"),
+        language=episode.language,
         duration_ms=report.duration_ms,
         chapters=[asdict(r) for r in reports],
         files=file_stamps([path.relative_to(out_dir) for path in files], out_dir),
@@ -390,6 +428,7 @@ def write_mp3(parts: list[Path], marks: list[ChapterMark], tags: EpisodeTags, ou
 
 def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
     from narrate.tags import EpisodeTags
+    from narrate.text.languages import language as language_of
 
     meta = episode.script.meta
     first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
@@ -400,6 +439,7 @@ def episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
         date=_meta_text(meta, "date") or first_built,
         genre=_meta_text(meta, "genre") or "Podcast",
         comment=_meta_text(meta, "description") or _shorten(first_paragraph, 500),
+        language=language_of(episode.language).iso639_2,
     )
 
 
@@ -413,6 +453,8 @@ def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
         "podcast": repr(options.podcast),
         "format": 3,
     }
+    if episode.language != "en":
+        payload["language"] = episode.language
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

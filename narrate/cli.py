@@ -62,30 +62,43 @@ def _script_paths(paths: tuple[str, ...]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+_LANGUAGE_HELP = "The essays' language, a BCP 47 tag (fr, de-AT, pt-BR). Default: front matter."
+
+
 @cli.command()
 @click.argument("script")
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--lexicon", default=None, help="Pronunciations file (default: beside the essay).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def chapters(script: str, spoken: bool, lexicon: str | None, as_json: bool) -> None:
+@click.option("--language", default=None, help=_LANGUAGE_HELP)
+def chapters(
+    script: str, spoken: bool, lexicon: str | None, as_json: bool, language: str | None
+) -> None:
     """List the chapters SCRIPT will be split into.
 
-    Example: narrate chapters script/essay.txt --spoken
+    Example: narrate chapters script/essai.md --spoken --language fr
     """
-    from narrate.build import lexicon_for
+    from narrate.build import BuildOptions, language_for, lexicon_for
     from narrate.chapters import split_chapters
     from narrate.script import read_script
+    from narrate.settings import language_flag, read_config
     from narrate.speech import Pauses, chapter_sentences
 
     essay = read_script(Path(script))
-    outline = split_chapters(essay)
-    entries = lexicon_for(essay, Path(lexicon) if lexicon else None) if spoken else None
+    chosen = BuildOptions(
+        language=read_config(None).language, language_override=language_flag(language)
+    )
+    language = language_for(essay, chosen)
+    outline = split_chapters(essay, language)
+    named = Path(lexicon) if lexicon else None
+    entries = lexicon_for(essay, named, language) if spoken else None
     rows: list[dict[str, Any]] = []
     for chapter in outline.chapters:
         row = {"index": chapter.index, "title": chapter.title, "words": chapter.words,
                "minutes": round(chapter.minutes, 1)}  # fmt: skip
         if spoken:
-            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, Pauses(), entries)]
+            said = chapter_sentences(chapter, Pauses(), entries, language)
+            row["spoken"] = [s.spoken for s in said]
         rows.append(row)
     if as_json:
         click.echo(json.dumps({"title": outline.title, "chapters": rows}, ensure_ascii=False))
@@ -108,6 +121,7 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
 @click.option("--engine", default=None, help="pyttsx3 (espeak-ng, the default) or piper.")
 @click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
+@click.option("--language", default=None, help=_LANGUAGE_HELP)
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
 @click.option("--rate", default=None, type=int, help="Words per minute, 80-450 (default 175).")
 @click.option(
@@ -202,12 +216,17 @@ def _episode_json(report: Any) -> dict[str, Any]:
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
 @click.option("--config", "config_file", default=None, help=_CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+@click.option("--language", default=None, help="Only the voices for this language (BCP 47).")
 def voices(
-    engine: str, voice_dirs: tuple[str, ...], config_file: str | None, as_json: bool
+    engine: str,
+    voice_dirs: tuple[str, ...],
+    config_file: str | None,
+    as_json: bool,
+    language: str | None,
 ) -> None:
     """List the voices an engine offers.
 
-    Example: narrate voices --engine piper --voice-dir ~/voices
+    Example: narrate voices --engine piper --voice-dir ~/voices; narrate voices --language fr
     """
     from narrate.engines import engine_kind
     from narrate.settings import read_config
@@ -220,6 +239,19 @@ def voices(
         rows = details()
     else:
         rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in kind.voices()]
+    if language is not None:
+        from narrate.engines import voices_for_language
+        from narrate.settings import language_flag
+
+        found = [v.id for v in voices_for_language(kind.voices(), language_flag(language))]
+        rows = sorted((r for r in rows if r["id"] in found), key=lambda r: found.index(r["id"]))
+        if not rows:
+            from narrate.errors import EngineError
+
+            raise EngineError(
+                f"no {engine} voice speaks {language!r}; `narrate voices --engine {engine}` "
+                "lists the voices and their languages"
+            )
     if as_json:
         click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
         return

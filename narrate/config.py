@@ -69,7 +69,7 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
 _KEYS: dict[str, tuple[str, ...]] = {
     "podcast": ("title", "author", "description", "language", "base_url", "image", "category",
                 "explicit", "email", "guid"),
-    "voice": ("engine", "voice", "rate", "voice_dir"),
+    "voice": ("engine", "voice", "rate", "voice_dir", "language"),
     "pauses": tuple(f"{name}_ms" for name in PAUSE_KEYS),
     "audio": ("bitrate",),
     "build": ("format", "jobs", "lexicon"),
@@ -106,6 +106,8 @@ class Config:
     engine: str | None = None
     voice: str | None = None
     rate: int | None = None
+    language: str | None = None
+    """[voice] language: the essays' BCP 47 tag when neither a flag nor front matter gives one."""
     voice_dirs: tuple[Path, ...] = ()
     pauses: dict[str, int] = field(default_factory=dict)
     """Only the pauses set, by key ("sentence_ms", ...)."""
@@ -148,6 +150,7 @@ def load_config(path: Path | None) -> Config:
         engine=read.text("voice", "engine"),
         voice=read.text("voice", "voice"),
         rate=read.whole("voice", "rate", MIN_RATE, MAX_RATE),
+        language=_voice_language(read),
         voice_dirs=read.paths("voice", "voice_dir"),
         pauses={
             key: value
@@ -159,6 +162,13 @@ def load_config(path: Path | None) -> Config:
         jobs=read.whole("build", "jobs", 0, MAX_JOBS),
         lexicon=read.path("build", "lexicon"),
     )
+
+
+def _voice_language(read: _Reader) -> str | None:
+    from narrate.text.languages import check_tag
+
+    value = read.text("voice", "language")
+    return None if value is None else check_tag(value, f"{read.file}: [voice] language")
 
 
 def _read_tables(path: Path) -> dict[str, dict[str, Any]]:

@@ -55,7 +55,7 @@ def write_m4b(
         with replacing(output) as tmp, tempfile.TemporaryDirectory(prefix="m4b-") as scratch:
             chapters = Path(scratch) / "chapters.txt"
             chapters.write_text(ffmetadata(marks), encoding="utf-8")
-            _encode_m4b(chapter_files, chapters, tmp, bitrate_kbps)
+            _encode_m4b(chapter_files, chapters, tmp, bitrate_kbps, tags.language)
             _tag_m4b(tmp, tags)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
@@ -146,7 +146,7 @@ def m3u8(marks: Sequence[ChapterMark], names: Sequence[str]) -> str:
 def chapter_id3_tag(tags: EpisodeTags, title: str, number: int, total: int) -> bytes:
     """An ID3v2.3 tag (header included) for one chapter's file: the chapter is the track, the
     episode the album."""
-    from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TRCK
+    from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2, TRCK
 
     tag = ID3()
     tag.add(TIT2(encoding=1, text=title))
@@ -159,6 +159,7 @@ def chapter_id3_tag(tags: EpisodeTags, title: str, number: int, total: int) -> b
         tag.add(TDRC(encoding=1, text=tags.date))
     if tags.genre:
         tag.add(TCON(encoding=1, text=tags.genre))
+    tag.add(TLAN(encoding=1, text=tags.language))
     if tags.cover:
         tag.add(APIC(encoding=0, mime=tags.cover_mime, type=3, desc="Cover", data=tags.cover))
     tag.update_to_v23()
@@ -188,7 +189,7 @@ def _read_frames(path: Path) -> bytes:
 
 
 def _encode_m4b(
-    chapter_files: Sequence[Path], chapters: Path, tmp: Path, bitrate_kbps: int
+    chapter_files: Sequence[Path], chapters: Path, tmp: Path, bitrate_kbps: int, language: str
 ) -> None:
     """Feed the chapters to ffmpeg as one MP3 stream (so no gap or overlap can arise at a join) and
     let it write AAC in an iPod-flavoured MP4 with a QuickTime chapter track and a Nero chpl."""
@@ -200,6 +201,7 @@ def _encode_m4b(
         "-map", "0:a:0", "-map_chapters", "1",
         "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", str(M4B_SAMPLE_RATE), "-ac", "1",
         "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-metadata:s:a:0", f"language={language}",
         "-movflags", "+faststart", "-brand", "M4B ",
         "-f", "ipod", "-y", f"file:{tmp}",
     ]  # fmt: skip

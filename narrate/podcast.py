@@ -127,6 +127,7 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
                 image_url=None,
                 has_chapters=(out_dir / f"{stem}.chapters.json").is_file(),
                 has_transcripts=(out_dir / f"{stem}.vtt").is_file(),
+                language=record.get("language"),
             )
         )
     feed = out_dir / FEED_NAME

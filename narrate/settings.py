@@ -48,12 +48,20 @@ def build_options(config: Config, flags: dict[str, Any]) -> BuildOptions:
             if flags.get(f"{name}_pause") is not None
         },
         jobs=pick("jobs", config.jobs, 0),
+        language=config.language,
+        language_override=language_flag(flags.get("language")),
         force=bool(flags.get("force")),
         remake=frozenset(flags.get("remake") or ()),
         formats=parse_formats(formats),
         lexicon=Path(lexicon) if lexicon else config.lexicon,
         podcast=config.podcast if config.path is not None else None,
     )
+
+
+def language_flag(tag: str | None) -> str | None:
+    from narrate.text.languages import check_tag
+
+    return check_tag(tag, "--language") if tag is not None else None
 
 
 def voice_dirs(config: Config, flags: tuple[str, ...]) -> tuple[str, ...]:

@@ -104,9 +104,16 @@ class Sentence:
 
 
 def chapter_sentences(
-    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None = None
+    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None = None, language: str | None = None
 ) -> tuple[Sentence, ...]:
-    """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence."""
+    """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence.
+    English (`language` None or en-*) is read here; any other language by its own rules."""
+    from narrate.text.languages import is_english
+
+    if not is_english(language):
+        from narrate.text.languages.speak import chapter_sentences as in_language
+
+        return in_language(chapter, pauses, lexicon, language)
     title = _sentence(chapter.title, pauses.title_ms, lexicon, heading=True)
     if not is_speakable(title.spoken):  # a title such as ".." or "* * *"
         title = Sentence(chapter.title, f"Chapter {chapter.index}", pauses.title_ms)

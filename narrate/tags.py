@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
 from mutagen.id3._tags import save_frame  # one frame's bytes; see _PlaybackOrderID3
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ class EpisodeTags:
     comment: str
     cover: bytes | None = None
     cover_mime: str = "image/png"
+    language: str = "eng"
+    """ISO 639-2 code of the spoken language (ID3 TLAN, COMM, the M4B's audio track)."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ def id3_tag(tags: EpisodeTags, marks: Sequence[ChapterMark]) -> bytes:
     if tags.date:
         tag.add(TDRC(encoding=1, text=tags.date))
     tag.add(TCON(encoding=1, text=tags.genre))
+    tag.add(TLAN(encoding=1, text=tags.language))
     if tags.comment:
-        tag.add(COMM(encoding=1, lang="eng", desc="", text=tags.comment))
+        tag.add(COMM(encoding=1, lang=tags.language, desc="", text=tags.comment))
     if tags.cover:
         tag.add(APIC(encoding=0, mime=tags.cover_mime, type=3, desc="Cover", data=tags.cover))
     _add_chapters(tag, tags.title, marks)

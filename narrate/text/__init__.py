@@ -1,0 +1,1 @@
+"""Text: from a document to what is said."""
