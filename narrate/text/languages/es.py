@@ -80,7 +80,6 @@ RULES = Rules(
             "ud",
             "uds",
             "prof",
-            "etc",
             "ej",
             "p",
             "a",

@@ -88,7 +88,6 @@ RULES = Rules(
             "pr",
             "st",
             "ste",
-            "etc",
             "env",
             "cf",
             "vol",

@@ -81,8 +81,6 @@ RULES = Rules(
             "prof.ssa",
             "avv",
             "ing",
-            "ecc",
-            "etc",
             "es",
             "p",
             "a.c",

@@ -78,8 +78,6 @@ RULES = Rules(
             "prof",
             "bijv",
             "bv",
-            "enz",
-            "etc",
             "d.w.z",
             "o.a",
             "ca",

@@ -83,7 +83,6 @@ RULES = Rules(
             "prof",
             "profa",
             "d",
-            "etc",
             "ex",
             "p",
             "a.c",

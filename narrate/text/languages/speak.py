@@ -22,7 +22,8 @@ _ENDS = ".!?…؟۔।"
 _END = re.compile(rf"[{_ENDS}]+(?:[{SPACES}]*[»”“’\"')\]])*(?=\s)")
 _OPENERS = "\"'“‘«„‚(¿¡[‹"
 _CLAUSES = (", ", "; ", ": ", " — ", " – ", "، ", "؛ ")
-_INTEGER = re.compile(r"(?<![\w.,])\d{1,15}(?![\w]|[.,]\d)")
+_INTEGER = re.compile(r"(?<![\w.,:/])\d{1,15}(?![\w]|[.,:/]\d)")
+"""A whole number standing alone: clock times, ratios and decimals are left to the voice."""
 _ORDINAL_DOT = frozenset(
     ("de", "da", "nb", "nn", "no", "fi", "cs", "sk", "pl", "hu", "sl", "hr", "sr", "et", "lv", "lt")
 )
