@@ -86,6 +86,9 @@ class EpisodeReport:
     """False when the output was already up to date and nothing was made or written."""
     files: tuple[Path, ...] = ()
     """Every file this episode's build wrote (or, when up to date, had written)."""
+    language: str = "en"
+    voice: str = ""
+    """The voice that spoke it (the engine's id)."""
 
     @property
     def synthesized(self) -> int:
@@ -190,7 +193,10 @@ def build(
         from narrate.podcast import write_feed
 
         write_feed(out_dir, options.podcast)
-    return [reports[number] for number in range(len(episodes))]
+    return [
+        replace(reports[n], language=episodes[n].language, voice=voices[n].voice or "")
+        for n in range(len(episodes))
+    ]
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -200,6 +200,8 @@ def _episode_json(report: Any) -> dict[str, Any]:
         "script": str(report.script),
         "output": str(report.output),
         "duration_ms": report.duration_ms,
+        "language": report.language,
+        "voice": report.voice,
         "files": [str(path) for path in report.files],
         "chapters": [
             {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,

@@ -38,7 +38,7 @@ def ordinal(n: int, mark: str, before: str, after: str) -> str:
 
 def year(n: int, after: str) -> str:
     """Years in hundreds up to 1999: "negentienhonderdvijfennegentig"."""
-    if 1100 <= n <= 1999 and n % 100:
+    if 1100 <= n <= 1999:
         from num2words import num2words
 
         return num2words(n, lang="nl", to="year").replace(" ", "")

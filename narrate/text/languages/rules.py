@@ -171,7 +171,8 @@ def normalize(text: str, rules: Rules) -> str:
         text = rules.clock_pattern.sub(lambda m: _clock(m, rules), text)
         text = rules.money_pattern.sub(lambda m: _money(m, rules), text)
         text = rules.percent_pattern.sub(lambda m: _percent(m, rules), text)
-        text = rules.ordinal_pattern.sub(lambda m: _ordinal(m, rules), text)
+    text = rules.ordinal_pattern.sub(lambda m: _ordinal(m, rules), text)  # "XIXe" has no digit
+    if any(ch.isdigit() for ch in text):
         text = rules.number_pattern.sub(lambda m: _number(m, rules), text)
     text = text.translate(_CHARACTERS)
     text = _DASHES.sub(", ", text)

@@ -1,0 +1,154 @@
+"""Real builds of essays in French, German and Hebrew: real espeak-ng voices, real ffmpeg, and the
+tags, feed and sidecars read back by readers we did not write (mutagen, ffmpeg, feedparser)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import feedparser
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp4 import MP4
+
+from narrate.build import BuildOptions, plan_episode, voice_for
+from narrate.engines import VoiceSettings
+from narrate.script import read_script
+from narrate.speech import Pauses, chapter_sentences
+from tests.conftest import build_json, decoded_samples, ffmpeg, run_narrate
+
+DATA = Path(__file__).parents[2] / "data" / "languages"
+ESSAYS = {"fr": "fr-dernier-train.txt", "de": "de-tag-der-einheit.md", "he": "he-haifa.md"}
+VOICES = {"fr": "roa/fr", "de": "gmw/de", "he": "sem/he"}
+ISO639_2 = {"fr": "fra", "de": "deu", "he": "heb"}
+HEBREW_TITLE = "הרכבת לחיפה"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """One build of the three essays (MP3 and M4B) in a folder with a French podcast feed."""
+    folder = tmp_path_factory.mktemp("languages")
+    for name in ESSAYS.values():
+        shutil.copy(DATA / name, folder / name)
+    (folder / "narrate.toml").write_text(
+        '[podcast]\ntitle = "Trains de nuit"\nauthor = "Claire Martin"\n'
+        'base_url = "https://example.org/trains/"\nlanguage = "fr"\n',
+        encoding="utf-8",
+    )
+    result = build_json(
+        *ESSAYS.values(), "--out", "out", "--format", "mp3,m4b", "-j", "2", cwd=folder
+    )
+    return folder / "out", result
+
+
+def test_each_essay_is_spoken_by_its_languages_voice(built: tuple[Path, dict]) -> None:
+    out, result = built
+    episodes = {Path(e["script"]).name: e for e in result["episodes"]}
+    for language, name in ESSAYS.items():
+        episode = episodes[name]
+        assert (episode["language"], episode["voice"]) == (language, VOICES[language])
+        mp3 = out / name.rsplit(".", 1)[0]
+        assert decoded_samples(mp3.with_suffix(".mp3")) > 44100 * 5  # seconds of speech
+
+
+def test_tags_carry_the_language_and_rtl_titles_exactly(built: tuple[Path, dict]) -> None:
+    out, _ = built
+    for language, name in ESSAYS.items():
+        tag = ID3(out / f"{Path(name).stem}.mp3")
+        assert tag["TLAN"].text == [ISO639_2[language]]
+        assert tag.getall("COMM")[0].lang == ISO639_2[language]
+    hebrew = ID3(out / "he-haifa.mp3")
+    assert hebrew["TIT2"].text == [HEBREW_TITLE]
+    chapters = sorted(hebrew.getall("CHAP"), key=lambda chap: chap.start_time)
+    assert [chap.sub_frames["TIT2"].text[0] for chap in chapters] == [HEBREW_TITLE, "בתחנה"]
+
+
+def test_the_audiobook_track_is_tagged_with_its_language(built: tuple[Path, dict]) -> None:
+    out, _ = built
+    for language, name in ESSAYS.items():
+        m4b = out / f"{Path(name).stem}.m4b"
+        probe = subprocess.run([ffmpeg(), "-hide_banner", "-i", str(m4b)], capture_output=True,
+                               text=True)  # fmt: skip
+        streams = [line for line in probe.stderr.splitlines() if "Audio:" in line]
+        assert len(streams) == 1 and f"({ISO639_2[language]})" in streams[0], streams
+    chapters = MP4(out / "he-haifa.m4b").chapters
+    assert [chapter.title for chapter in chapters] == [HEBREW_TITLE, "בתחנה"]
+
+
+def test_feed_says_the_channel_and_each_foreign_items_language(built: tuple[Path, dict]) -> None:
+    out, _ = built
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.language == "fr"
+    items = {entry.title: entry for entry in feed.entries}
+    assert set(items) == {"Le dernier train de nuit", "Der Tag der Einheit", HEBREW_TITLE}
+    raw = (out / "feed.xml").read_text(encoding="utf-8")
+    assert raw.count("<language>") == 3  # the channel's, and the German and Hebrew items'
+    assert "<language>de</language>" in raw and "<language>he</language>" in raw
+
+
+def test_sidecars_keep_right_to_left_text_as_written(built: tuple[Path, dict]) -> None:
+    out, _ = built
+    chapters = json.loads((out / "he-haifa.chapters.json").read_text(encoding="utf-8"))
+    assert [c["title"] for c in chapters["chapters"]] == [HEBREW_TITLE, "בתחנה"]
+    vtt = (out / "he-haifa.vtt").read_text(encoding="utf-8")
+    srt = (out / "he-haifa.srt").read_text(encoding="utf-8")
+    # transcripts hold the sentences as written (digits and all), not as spoken
+    assert "בשנת 1995 עברה סבתי לחיפה." in vtt
+    assert "הרכבת יצאה בשעה 14:30 בדיוק." in vtt.replace("\n", " ")
+    assert "עברה סבתי" in srt
+
+
+def test_a_language_no_voice_speaks_is_one_line(tmp_path: Path) -> None:
+    essay = tmp_path / "tlh.md"
+    essay.write_text("---\nlanguage: tlh\n---\n# Qapla'\n\nnuqneH.\n", encoding="utf-8")
+    done = run_narrate("build", str(essay), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("narrate: ")
+    assert "'tlh'" in lines[0] and "narrate voices" in lines[0]
+    assert not (tmp_path / "out" / "tlh.mp3").exists()
+
+
+def test_voices_filtered_by_language() -> None:
+    done = run_narrate("voices", "--language", "fr", "--json")
+    assert done.returncode == 0, done.stderr
+    voices = json.loads(done.stdout)["voices"]
+    assert voices[0]["id"] == "roa/fr"
+    assert all(any(lang.startswith("fr") for lang in v["languages"]) for v in voices)
+    missing = run_narrate("voices", "--language", "tlh")
+    assert missing.returncode != 0
+    assert missing.stderr.strip().splitlines() == [
+        "narrate: no pyttsx3 voice speaks 'tlh'; `narrate voices --engine pyttsx3` lists the "
+        "voices and their languages"
+    ]
+
+
+def test_a_named_voice_wins_over_the_language() -> None:
+    script = read_script(DATA / "fr-dernier-train.txt")
+    flagged = BuildOptions(voice_overrides={"voice": "roa/fr-be"})
+    assert voice_for(script, flagged, "fr").voice == "roa/fr-be"
+    configured = BuildOptions(voice=VoiceSettings(voice="gmw/en-us"))  # narrate.toml's voice
+    assert voice_for(script, configured, "fr").voice == "roa/fr"  # does not speak French
+    assert voice_for(script, BuildOptions(), "fr-CH").voice == "roa/fr-ch"
+
+
+def test_the_language_is_in_every_chapter_key_but_english_keys_are_unchanged() -> None:
+    identity = {"engine": "test", "voice": "v"}
+    script = read_script(DATA / "fr-dernier-train.txt")
+    keys = {
+        tag: [c.key for c in plan_episode(script, Path("out"), identity, BuildOptions(), tag).chapters]
+        for tag in ("fr", "fr-CH", "en")
+    }
+    assert not set(keys["fr"]) & set(keys["fr-CH"])
+    english = read_script(Path(__file__).parents[3] / "script" / "a-short-walk.txt")
+    planned = plan_episode(english, Path("out"), identity, BuildOptions())
+    from narrate.cache import chapter_key
+
+    for chapter in planned.chapters:
+        said = chapter_sentences(chapter.chapter, Pauses())
+        assert chapter.sentences == said  # the English path, untouched
+        spoken = [[s.spoken, s.pause_after_ms] for s in said]
+        assert chapter.key == chapter_key(spoken, identity, BuildOptions().audio)
