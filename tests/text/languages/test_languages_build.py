@@ -139,7 +139,9 @@ def test_the_language_is_in_every_chapter_key_but_english_keys_are_unchanged() -
     identity = {"engine": "test", "voice": "v"}
     script = read_script(DATA / "fr-dernier-train.txt")
     keys = {
-        tag: [c.key for c in plan_episode(script, Path("out"), identity, BuildOptions(), tag).chapters]
+        tag: [
+            c.key for c in plan_episode(script, Path("out"), identity, BuildOptions(), tag).chapters
+        ]
         for tag in ("fr", "fr-CH", "en")
     }
     assert not set(keys["fr"]) & set(keys["fr-CH"])

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from narrate.errors import InputError
 from narrate.text.languages import check_tag, is_english, language, sentence_case_heading
-from narrate.text.languages.speak import spoken_form, split_sentences, untitled_chapter
+from narrate.text.languages.speak import split_sentences, spoken_form, untitled_chapter
 
 NNBSP = "\u202f"
 
@@ -41,7 +41,11 @@ NNBSP = "\u202f"
         # German: the ordinal's case follows its article; Uhr
         ("de", "am 3. Oktober", "am dritten Oktober"),
         ("de", "der 3. Oktober", "der dritte Oktober"),
-        ("de", "Berlin, 9. November 1989", "Berlin, neunter November neunzehnhundertneunundachtzig"),
+        (
+            "de",
+            "Berlin, 9. November 1989",
+            "Berlin, neunter November neunzehnhundertneunundachtzig",
+        ),
         ("de", "1 Uhr", "ein Uhr"),
         ("de", "um 14.30 Uhr", "um vierzehn Uhr dreißig"),
         ("de", "1990 Menschen", "eintausendneunhundertneunzig Menschen"),  # a count, not a year
@@ -153,7 +157,9 @@ def test_sentence_case_headings() -> None:
     assert not sentence_case_heading("Il pleuvait.")
     assert not sentence_case_heading("Où vas-tu ?")
     assert not sentence_case_heading("la nuit du chasseur")
-    assert not sentence_case_heading("Une très longue ligne qui ne finit pas et qui continue encore")
+    assert not sentence_case_heading(
+        "Une très longue ligne qui ne finit pas et qui continue encore"
+    )
 
 
 def test_untitled_chapters_are_named_in_the_language() -> None:

@@ -62,7 +62,9 @@ def test_language_from_narrate_toml_when_the_essay_names_none(tmp_path: Path) ->
     done = run_narrate("chapters", "--spoken", "--json", str(essay), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     spoken = json.loads(done.stdout)["chapters"][0]["spoken"]
-    assert spoken[1] == "En mille neuf cent quatre-vingt-quinze, il partit à quatorze heures trente."
+    assert (
+        spoken[1] == "En mille neuf cent quatre-vingt-quinze, il partit à quatorze heures trente."
+    )
 
 
 @pytest.mark.parametrize(
