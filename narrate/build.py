@@ -457,7 +457,7 @@ def _episode_key(episode: PlannedEpisode, options: BuildOptions) -> str:
         "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
         "formats": sorted(options.formats),
         "podcast": repr(options.podcast),
-        "format": 3,
+        "format": 4,  # 4: TLAN and the language in the tags
     }
     if episode.language != "en":
         payload["language"] = episode.language

@@ -154,3 +154,31 @@ def test_the_language_is_in_every_chapter_key_but_english_keys_are_unchanged() -
         assert chapter.sentences == said  # the English path, untouched
         spoken = [[s.spoken, s.pause_after_ms] for s in said]
         assert chapter.key == chapter_key(spoken, identity, BuildOptions().audio)
+
+
+def test_changing_an_essays_language_remakes_that_essay_only(tmp_path: Path) -> None:
+    for name in ("fr-dernier-train.txt", "de-tag-der-einheit.md"):
+        shutil.copy(DATA / name, tmp_path / name)
+    args = ("fr-dernier-train.txt", "de-tag-der-einheit.md", "--out", "out", "-j", "2")
+    first = build_json(*args, cwd=tmp_path)
+    assert [sum(c["synthesized"] for c in e["chapters"]) for e in first["episodes"]] == [3, 2]
+    german = tmp_path / "de-tag-der-einheit.md"
+    german.write_text(german.read_text(encoding="utf-8").replace("language: de", "language: de-AT"))
+    second = build_json(*args, cwd=tmp_path)
+    assert [sum(c["synthesized"] for c in e["chapters"]) for e in second["episodes"]] == [0, 2]
+    assert second["episodes"][1]["language"] == "de-AT"
+    assert ID3(tmp_path / "out" / "de-tag-der-einheit.mp3")["TLAN"].text == ["deu"]
+
+
+def test_piper_needs_a_voice_for_the_language(tmp_path: Path) -> None:
+    """The one Piper voice installed speaks English: a French essay is refused, not misread."""
+    done = run_narrate(
+        "build", str(DATA / "fr-dernier-train.txt"), "--engine", "piper", "--out", str(tmp_path)
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "narrate: no piper voice speaks 'fr'; `narrate voices --engine piper` lists the voices "
+        "and their languages"
+    ]
+    listed = run_narrate("voices", "--engine", "piper", "--language", "en-US", "--json")
+    assert [v["id"] for v in json.loads(listed.stdout)["voices"]] == ["en_US-joe-medium"]
