@@ -215,15 +215,16 @@ VOICE_KEYS = ("engine", "voice", "rate")
 
 def language_for(script: Script, options: BuildOptions) -> str:
     """The essay's BCP 47 language: --language, else front matter `language` or `lang` (a
-    document's own tag counts as front matter), else [voice] language, else English."""
-    if options.language_override:
-        return options.language_override
-    for key in ("language", "lang"):
-        if script.meta.get(key) is not None:
-            from narrate.text.languages import check_tag
+    document's own tag counts as front matter), else [voice] language, else English; "auto"
+    anywhere: detected from the essay's text."""
+    from narrate.text.languages import AUTO, check_tag, detect
 
-            return check_tag(script.meta[key], f"{script.path}: front matter {key!r}")
-    return options.language or "en"
+    tag = options.language_override
+    for key in ("language", "lang"):
+        if tag is None and script.meta.get(key) is not None:
+            tag = check_tag(script.meta[key], f"{script.path}: front matter {key!r}")
+    tag = tag or options.language or "en"
+    return detect(script.text, str(script.path)) if tag == AUTO else tag
 
 
 def voice_for(script: Script, options: BuildOptions, language: str = "en") -> VoiceSettings:

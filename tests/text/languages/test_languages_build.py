@@ -38,7 +38,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         encoding="utf-8",
     )
     result = build_json(
-        *ESSAYS.values(), "--out", "out", "--format", "mp3,m4b", "-j", "2", cwd=folder
+        *ESSAYS.values(), "--out", "out", "--format", "mp3,m4b,chapter-mp3", "-j", "2", cwd=folder
     )
     return folder / "out", result
 
@@ -99,6 +99,9 @@ def test_sidecars_keep_right_to_left_text_as_written(built: tuple[Path, dict]) -
     assert "בשנת 1995 עברה סבתי לחיפה." in vtt
     assert "הרכבת יצאה בשעה 14:30 בדיוק." in vtt.replace("\n", " ")
     assert "עברה סבתי" in srt
+    names = sorted(path.name for path in (out / "he-haifa").glob("*.mp3"))
+    assert names == [f"01 - {HEBREW_TITLE}.mp3", "02 - בתחנה.mp3"]
+    assert ID3(out / "he-haifa" / names[0])["TLAN"].text == ["heb"]
 
 
 def test_a_language_no_voice_speaks_is_one_line(tmp_path: Path) -> None:

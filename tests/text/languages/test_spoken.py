@@ -95,3 +95,15 @@ def test_pronunciations_per_language(tmp_path: Path) -> None:
     )
     spoken = _spoken(essay)["chapters"][0]["spoken"][1]
     assert spoken == "Le docteur Nouyenne lit Proust à Fi-jac."
+
+
+def test_language_auto_detects_the_essays_language(tmp_path: Path) -> None:
+    essay = tmp_path / "essai.txt"
+    text = (DATA / "fr-dernier-train.txt").read_text(encoding="utf-8")
+    essay.write_text(text.replace("language: fr", "language: auto"), encoding="utf-8")
+    said = _spoken(essay)
+    assert [chapter["spoken"] for chapter in said["chapters"]] == _expected("fr-dernier-train.txt")
+    english = _spoken(
+        Path(__file__).parents[3] / "script" / "a-short-walk.txt", "--language", "auto"
+    )
+    assert english == _spoken(Path(__file__).parents[3] / "script" / "a-short-walk.txt")
