@@ -282,8 +282,9 @@ class _Reader:
 
     def language(self) -> str:
         value = self.text("podcast", "language")
-        if value is None:
-            return "en"
+        if value is None:  # the essays' language, when narrate.toml gives one, else English
+            voice = self.text("voice", "language")
+            return voice if voice and voice != "auto" and _LANGUAGE.fullmatch(voice) else "en"
         if not _LANGUAGE.fullmatch(value):
             problem = f"must be an ISO 639 code like 'en' or 'en-GB', not {value!r}"
             raise self.fail("podcast", "language", problem)

@@ -12,7 +12,6 @@ from narrate.text.languages.rules import SPACES, normalize
 if TYPE_CHECKING:
     from narrate.chapters import Chapter
     from narrate.lexicon import Lexicon
-    from narrate.speech import Pauses, Sentence
 
 MAX_UTTERANCE_CHARS = 300
 """As in English: the longest text handed to the engine at once."""
@@ -132,21 +131,22 @@ def untitled_chapter(tag: str, index: int) -> str:
     return f"{rules.chapter_word} {rules.cardinal(index)}"
 
 
-def chapter_sentences(
-    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None, tag: str
-) -> tuple[Sentence, ...]:
-    """As `narrate.speech.chapter_sentences`, in the language `tag`."""
-    from narrate.speech import Sentence, is_speakable
-
-    spoken_title = spoken_form(chapter.title, tag, heading=True, lexicon=lexicon)
-    if not is_speakable(spoken_title):  # a title such as ".." or "* * *"
-        spoken_title = untitled_chapter(tag, chapter.index)
-    sentences = [Sentence(chapter.title, spoken_title, pauses.title_ms)]
+def spoken_chapter(
+    chapter: Chapter, tag: str, lexicon: Lexicon | None
+) -> tuple[str, list[list[tuple[str, str]]]]:
+    """The chapter's title as said, and each paragraph's sentences as (written, said): what
+    `narrate.speech.chapter_sentences` gives pauses to."""
+    title = spoken_form(chapter.title, tag, heading=True, lexicon=lexicon)
+    if not _speakable(title):  # a title such as ".." or "* * *"
+        title = untitled_chapter(tag, chapter.index)
+    paragraphs = []
     for paragraph in chapter.paragraphs:
-        parts = [part for part in split_sentences(paragraph, tag) if is_speakable(part)]
-        for position, part in enumerate(parts):
-            pause = pauses.paragraph_ms if position == len(parts) - 1 else pauses.sentence_ms
-            sentences.append(Sentence(part, spoken_form(part, tag, lexicon=lexicon), pause))
-    last = sentences[-1]
-    sentences[-1] = Sentence(last.written, last.spoken, pauses.chapter_ms)
-    return tuple(sentences)
+        parts = [part for part in split_sentences(paragraph, tag) if _speakable(part)]
+        if parts:
+            paragraphs.append([(part, spoken_form(part, tag, lexicon=lexicon)) for part in parts])
+    return title, paragraphs
+
+
+def _speakable(text: str) -> bool:
+    """As `narrate.speech.is_speakable`, which is not imported: that module imports this one."""
+    return any(ch.isalnum() for ch in text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from narrate.errors import InputError
 from tests.conftest import run_narrate
 
 DATA = Path(__file__).parents[2] / "data" / "languages"
@@ -107,3 +108,17 @@ def test_language_auto_detects_the_essays_language(tmp_path: Path) -> None:
         Path(__file__).parents[3] / "script" / "a-short-walk.txt", "--language", "auto"
     )
     assert english == _spoken(Path(__file__).parents[3] / "script" / "a-short-walk.txt")
+
+
+def test_the_podcast_language_follows_the_voice_language_unless_set(tmp_path: Path) -> None:
+    from narrate.config import load_config
+
+    toml = tmp_path / "narrate.toml"
+    toml.write_text('[voice]\nlanguage = "de-AT"\n', encoding="utf-8")
+    assert load_config(toml).podcast.language == "de-AT"
+    assert load_config(toml).language == "de-AT"
+    toml.write_text('[podcast]\nlanguage = "de"\n[voice]\nlanguage = "fr"\n', encoding="utf-8")
+    assert load_config(toml).podcast.language == "de"
+    toml.write_text('[voice]\nlanguage = "fr_FR"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[voice\] language.*BCP 47"):
+        load_config(toml)
