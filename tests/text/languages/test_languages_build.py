@@ -14,7 +14,7 @@ from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 
 from narrate.build import BuildOptions, plan_episode, voice_for
-from narrate.engines import VoiceSettings
+from narrate.engines import Voice, VoiceSettings
 from narrate.script import read_script
 from narrate.speech import Pauses, chapter_sentences
 from tests.conftest import build_json, decoded_samples, ffmpeg, run_narrate
@@ -129,7 +129,11 @@ def test_voices_filtered_by_language() -> None:
     ]
 
 
-def test_a_named_voice_wins_over_the_language() -> None:
+def test_a_named_voice_wins_over_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    # espeak-ng's own voice list, read in another process (not loaded here: see tests/engines)
+    listed = json.loads(run_narrate("voices", "--json").stdout)["voices"]
+    voices = [Voice(v["id"], v["name"], tuple(v["languages"])) for v in listed]
+    monkeypatch.setattr("narrate.engines.pyttsx3.voices", lambda: voices)
     script = read_script(DATA / "fr-dernier-train.txt")
     flagged = BuildOptions(voice_overrides={"voice": "roa/fr-be"})
     assert voice_for(script, flagged, "fr").voice == "roa/fr-be"
