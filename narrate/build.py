@@ -17,7 +17,7 @@ from narrate.audio.mp3 import frames_to_ms
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
-from narrate.output import ChapterMark
+from narrate.output import ChapterMark, ChapterReport, EpisodeReport
 from narrate.output.episode import episode_tags, positive_number, published, write_mp3
 from narrate.output.records import file_stamps, files_untouched, read_record, write_record
 from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
@@ -30,31 +30,6 @@ from narrate.text.sentences import Sentence, chapter_sentences
 
 if TYPE_CHECKING:
     from narrate.text.lexicon import Lexicon
-
-
-@dataclass(frozen=True)
-class ChapterReport:
-    index: int
-    title: str
-    start_ms: int
-    end_ms: int
-    synthesized: bool
-
-
-@dataclass(frozen=True)
-class EpisodeReport:
-    script: Path
-    output: Path
-    duration_ms: int
-    chapters: tuple[ChapterReport, ...]
-    written: bool
-    """False when the output was already up to date and nothing was made or written."""
-    files: tuple[Path, ...] = ()
-    """Every file this episode's build wrote (or, when up to date, had written)."""
-
-    @property
-    def synthesized(self) -> int:
-        return sum(chapter.synthesized for chapter in self.chapters)
 
 
 @dataclass(frozen=True)
@@ -71,6 +46,7 @@ class PlannedEpisode:
     output: Path
     chapters: tuple[PlannedChapter, ...]
     voice: VoiceSettings
+    language: str
 
 
 Progress = Callable[[int, int], None]
@@ -150,7 +126,10 @@ def build(
         from narrate.podcast.publish import write_feed
 
         write_feed(out_dir, settings.podcast)
-    return [reports[number] for number in range(len(episodes))]
+    return [
+        replace(reports[n], language=episode.language, voice=episode.voice.voice or "")
+        for n, episode in enumerate(episodes)
+    ]
 
 
 def plan_episode(
@@ -161,26 +140,30 @@ def plan_episode(
     settings: BuildSettings,
 ) -> PlannedEpisode:
     """The episode's chapters, what each will say, and the cache key of each."""
-    outline = split_chapters(script)
-    lexicon = load_lexicon(chosen.lexicon)
+    language = chosen.language
+    outline = split_chapters(script, language)
+    lexicon = load_lexicon(chosen.lexicon, language)
     identity = identities[chosen.voice]
+    if language != "en":  # English keys stay as they were: caches made before still serve
+        identity = {**identity, "language": language}
     planned = []
     for chapter in outline.chapters:
-        sentences = chapter_sentences(chapter, chosen.pauses, lexicon)
+        sentences = chapter_sentences(chapter, chosen.pauses, lexicon, language)
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
         planned.append(
             PlannedChapter(chapter, sentences, chapter_key(spoken, identity, settings.audio))
         )
     output = out_dir / f"{script.stem}.mp3"
-    return PlannedEpisode(script, outline, output, tuple(planned), chosen.voice)
+    return PlannedEpisode(script, outline, output, tuple(planned), chosen.voice, language)
 
 
-def load_lexicon(path: Path | None) -> Lexicon | None:
+def load_lexicon(path: Path | None, language: str = "en") -> Lexicon | None:
+    """The pronunciation entries, `[words.<language>]` first; None without a file."""
     if path is None:
         return None
     from narrate.text.lexicon import load_lexicon as load
 
-    return load(path)
+    return load(path, language)
 
 
 def write_episode(
@@ -206,7 +189,8 @@ def write_episode(
         reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
-    tags = episode_tags(meta, episode.outline.title, first_paragraph, first_built)
+    title = episode.outline.title
+    tags = episode_tags(meta, title, first_paragraph, first_built, episode.language)
     script = episode.script
     cover, mime = episode_cover(
         meta, script.path, settings.podcast, tags.title, tags.artist, cache_dir, script.cover
@@ -247,6 +231,7 @@ def write_episode(
         published=published(meta, first_built),
         episode=positive_number(meta, "episode", episode.script.path),
         season=positive_number(meta, "season", episode.script.path),
+        language=episode.language,
         duration_ms=report.duration_ms,
         chapters=[asdict(r) for r in reports],
         files=file_stamps([path.relative_to(out_dir) for path in files], out_dir),
@@ -263,8 +248,10 @@ def _episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
         "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
         "formats": sorted(settings.formats),
         "podcast": repr(settings.podcast),
-        "format": 3,
+        "format": 4,  # 4: TLAN and the language in the tags
     }
+    if episode.language != "en":
+        payload["language"] = episode.language
     if episode.script.cover is not None:  # a document's own cover (an EPUB's)
         payload["cover"] = hashlib.sha256(episode.script.cover).hexdigest()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

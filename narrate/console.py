@@ -13,7 +13,7 @@ import click
 from narrate.errors import NarrateError
 
 if TYPE_CHECKING:
-    from narrate.build import EpisodeReport
+    from narrate.output import EpisodeReport
     from narrate.text.script import Script
 
 EXIT_INTERRUPTED = 130
@@ -75,6 +75,8 @@ def episode_json(report: EpisodeReport) -> dict[str, Any]:
         "script": str(report.script),
         "output": str(report.output),
         "duration_ms": report.duration_ms,
+        "language": report.language,
+        "voice": report.voice,
         "files": [str(path) for path in report.files],
         "chapters": [
             {"index": c.index, "title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms,
@@ -117,11 +119,11 @@ class ProgressBar:
         filled = width * done // max(total, 1)
         elapsed = round(time.monotonic() - self._start)
         bar = "#" * filled + "-" * (width - filled)
+        self._drawn = True  # before drawing: Ctrl-C may land while the line is being written
         sys.stderr.write(
             f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}"
         )
         sys.stderr.flush()
-        self._drawn = True
 
     def finish(self) -> None:
         if self._drawn:

@@ -136,7 +136,7 @@ def _run_ffmpeg(
 
 
 def encode_m4b(
-    frames: Iterable[bytes], chapters: Path, output: Path, bitrate_kbps: int
+    frames: Iterable[bytes], chapters: Path, output: Path, bitrate_kbps: int, language: str
 ) -> None:
     """Feed the chapters to ffmpeg as one MP3 stream (so no gap or overlap can arise at a join) and
     let it write AAC in an iPod-flavoured MP4 with a QuickTime chapter track and a Nero chpl, its
@@ -149,6 +149,7 @@ def encode_m4b(
         "-map", "0:a:0", "-map_chapters", "1",
         "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", str(M4B_SAMPLE_RATE), "-ac", "1",
         "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-metadata:s:a:0", f"language={language}",
         "-movflags", "+faststart", "-brand", "M4B ",
         "-f", "ipod", "-y", f"file:{output}",
     ]  # fmt: skip

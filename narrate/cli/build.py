@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from narrate.audio.mp3 import DEFAULT_BITRATE, MP3_BITRATES
-from narrate.cli.common import CONFIG_HELP, JSON_HELP, LEXICON_HELP, script_paths
+from narrate.cli.common import CONFIG_HELP, JSON_HELP, LANGUAGE_HELP, LEXICON_HELP, script_paths
 from narrate.console import warn
 from narrate.engines import DEFAULT_RATE
 
@@ -22,6 +22,7 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option("--config", "config_file", default=None, help=CONFIG_HELP)
 @click.option("--engine", default=None, help="pyttsx3 (espeak-ng, the default) or piper.")
 @click.option("--voice", default=None, help="Voice id (see `narrate voices`).")
+@click.option("--language", default=None, help=LANGUAGE_HELP)
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
 @click.option(
     "--rate", default=None, type=int, help=f"Words per minute, 80-450 (default {DEFAULT_RATE})."

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from narrate.cli.common import JSON_HELP, LEXICON_HELP
+from narrate.cli.common import JSON_HELP, LANGUAGE_HELP, LEXICON_HELP
 from narrate.console import warn
 
 
@@ -18,8 +18,14 @@ from narrate.console import warn
 @click.option("--lexicon", default=None, help=LEXICON_HELP)
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
+@click.option("--language", default=None, help=LANGUAGE_HELP)
 def chapters(
-    script: str, spoken: bool, lexicon: str | None, as_json: bool, include_all: bool
+    script: str,
+    spoken: bool,
+    lexicon: str | None,
+    as_json: bool,
+    include_all: bool,
+    language: str | None,
 ) -> None:
     """List the chapters SCRIPT will be split into.
 
@@ -29,7 +35,7 @@ def chapters(
     """
     from narrate.build import load_lexicon
     from narrate.console import document_json, document_lines
-    from narrate.settings.resolve import BuildSettings
+    from narrate.settings.resolve import BuildSettings, read_config
     from narrate.text.chapters import split_chapters
     from narrate.text.script import read_script
     from narrate.text.sentences import chapter_sentences
@@ -37,15 +43,19 @@ def chapters(
     essay = read_script(Path(script), include_all=include_all)
     for message in essay.warnings:
         warn(message)
-    outline = split_chapters(essay)
-    chosen = BuildSettings(flags={"lexicon": lexicon}).for_script(essay)
-    entries = load_lexicon(chosen.lexicon) if spoken else None
+    flags = {"lexicon": lexicon, "language": language}
+    settings = BuildSettings(flags=flags, config=read_config(None))
+    tag = settings.language_for(essay)
+    outline = split_chapters(essay, tag)
+    pauses = settings.pauses_for(essay)
+    entries = load_lexicon(settings.lexicon_for(essay), tag) if spoken else None
     rows: list[dict[str, Any]] = []
     for chapter in outline.chapters:
         row = {"index": chapter.index, "title": chapter.title, "words": chapter.words,
                "minutes": round(chapter.minutes, 1)}  # fmt: skip
         if spoken:
-            row["spoken"] = [s.spoken for s in chapter_sentences(chapter, chosen.pauses, entries)]
+            said = chapter_sentences(chapter, pauses, entries, tag)
+            row["spoken"] = [s.spoken for s in said]
         rows.append(row)
     if as_json:
         found = {"title": outline.title, "chapters": rows, **document_json(essay)}
@@ -81,7 +91,7 @@ def words(script: str, voice: str | None, lexicon: str | None, as_json: bool) ->
     from narrate.text.words import find_words, pronunciations_block
 
     essay = read_script(Path(script))
-    entries = load_lexicon(BuildSettings(flags={"lexicon": lexicon}).for_script(essay).lexicon)
+    entries = load_lexicon(BuildSettings(flags={"lexicon": lexicon}).lexicon_for(essay))
     paragraphs = [p for c in split_chapters(essay).chapters for p in c.paragraphs]
     found = find_words(paragraphs, known=[word for word, _ in entries.entries] if entries else [])
     said = pyttsx3.phonemes([w.word for w in found], VoiceSettings(voice=voice))

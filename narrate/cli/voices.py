@@ -16,12 +16,17 @@ from narrate.cli.common import CONFIG_HELP, JSON_HELP
 @click.option("--voice-dir", "voice_dirs", multiple=True, help="A folder of Piper voices.")
 @click.option("--config", "config_file", default=None, help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.option("--language", default=None, help="Only the voices for this language (BCP 47).")
 def voices(
-    engine: str, voice_dirs: tuple[str, ...], config_file: str | None, as_json: bool
+    engine: str,
+    voice_dirs: tuple[str, ...],
+    config_file: str | None,
+    as_json: bool,
+    language: str | None,
 ) -> None:
-    """List the voices an engine offers.
+    """List the voices an engine offers, best first for --language.
 
-    Example: narrate voices --engine piper --voice-dir ~/voices
+    Example: narrate voices --language fr
     """
     from narrate.engines import engine_kind
     from narrate.settings.resolve import read_config
@@ -36,6 +41,19 @@ def voices(
         rows = [
             {"id": v.id, "name": v.name, "languages": list(v.languages)} for v in kind.voices(dirs)
         ]
+    if language is not None:
+        from narrate.engines import voices_for_language
+        from narrate.errors import EngineError
+        from narrate.text.languages import check_tag
+
+        tag = check_tag(language, "--language")
+        found = [v.id for v in voices_for_language(kind.voices(dirs), tag)]
+        rows = sorted((r for r in rows if r["id"] in found), key=lambda r: found.index(r["id"]))
+        if not rows:
+            raise EngineError(
+                f"no {engine} voice speaks {language!r}; `narrate voices --engine {engine}` "
+                "lists the voices and their languages"
+            )
     if as_json:
         click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
         return

@@ -102,3 +102,46 @@ def check_settings(settings: VoiceSettings) -> VoiceSettings:
             f"`narrate voices` lists the {len(ids)} it offers"
         )
     return settings
+
+
+def language_rank(voice: Voice, tag: str) -> int | None:
+    """How well `voice` speaks the BCP 47 language `tag`: 0 exactly, 1 the language without a
+    region, 2 its main region ("fr-fr" for "fr"), 3 another region; None not at all."""
+    wanted = tag.lower().replace("_", "-")
+    base = wanted.split("-")[0]
+    ranks = []
+    for spoken in voice.languages:
+        spoken = spoken.lower().replace("_", "-")
+        if spoken == wanted:
+            ranks.append(0)
+        elif spoken == base:
+            ranks.append(1)
+        elif spoken == f"{base}-{base}":
+            ranks.append(2)
+        elif spoken.split("-")[0] == base:
+            ranks.append(3)
+    return min(ranks, default=None)
+
+
+def voices_for_language(voices: list[Voice], tag: str) -> list[Voice]:
+    """The voices that speak `tag`, best first."""
+    ranked = [
+        (rank, n, v) for n, v in enumerate(voices) if (rank := language_rank(v, tag)) is not None
+    ]
+    return [voice for _, _, voice in sorted(ranked, key=lambda item: item[:2])]
+
+
+def voice_for_language(
+    engine: str, voice: str | None, tag: str, voice_dirs: tuple[str, ...] = ()
+) -> str:
+    """`voice` if it speaks `tag`, else the engine's best voice for it; `EngineError` naming
+    the language and how to list voices when none does (never a silent English reading)."""
+    found = voices_for_language(engine_kind(engine).voices(voice_dirs), tag)
+    if voice is not None and any(v.id == voice for v in found):
+        return voice
+    if not found:
+        raise EngineError(
+            f"no {engine} voice speaks {tag!r}; `narrate voices --engine {engine}` lists the "
+            "voices and their languages"
+        )
+    return found[0].id

@@ -172,7 +172,10 @@ def fits_text(clip: Clip, text: str, rate: int) -> bool:
     """A clip fits its text when it holds sound and lasts about as long as the text takes to say."""
     if not any(clip.samples[1::2]):  # every high byte zero: silence or nothing
         return False
-    words = max(1, len(text.split()))
+    # A "word" is the larger of the words and the letters over six (an average English word):
+    # a German compound runs to 40 letters, and Hebrew and Arabic write "and", "in" and "the"
+    # into the word that follows, so counting spaces alone takes their speech for too long.
+    words = max(1, len(text.split()), sum(ch.isalnum() for ch in text) / 6)
     expected = words * 60 / rate
     return 0.15 * expected <= clip.duration_s <= 4 * expected + 1.5
 

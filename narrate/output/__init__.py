@@ -1,11 +1,13 @@
 """The episode's files: the MP3 (`episode`), M4B and per-chapter files (`formats`), every tag
 (`tags`), and the records that tell a later build what is up to date (`records`).
 
-`EpisodeTags` and `ChapterMark` are plain data, here so that naming them imports no tag library."""
+`EpisodeTags`, `ChapterMark` and the reports of what a build wrote are plain data, here so that
+naming them imports no tag library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class EpisodeTags:
     comment: str
     cover: bytes | None = None
     cover_mime: str = "image/png"
+    language: str = "eng"
+    """ISO 639-2 code of the spoken language (ID3 TLAN, COMM, the M4B's audio track)."""
 
 
 @dataclass(frozen=True)
@@ -29,3 +33,31 @@ class ChapterMark:
     title: str
     start_ms: int
     end_ms: int
+
+
+@dataclass(frozen=True)
+class ChapterReport:
+    index: int
+    title: str
+    start_ms: int
+    end_ms: int
+    synthesized: bool
+
+
+@dataclass(frozen=True)
+class EpisodeReport:
+    script: Path
+    output: Path
+    duration_ms: int
+    chapters: tuple[ChapterReport, ...]
+    written: bool
+    """False when the output was already up to date and nothing was made or written."""
+    files: tuple[Path, ...] = ()
+    """Every file this episode's build wrote (or, when up to date, had written)."""
+    language: str = "en"
+    voice: str = ""
+    """The voice that spoke it (the engine's id)."""
+
+    @property
+    def synthesized(self) -> int:
+        return sum(chapter.synthesized for chapter in self.chapters)

@@ -18,9 +18,11 @@ DESCRIPTION_CHARS = 500
 
 
 def episode_tags(
-    meta: Mapping[str, Any], title: str, first_paragraph: str, first_built: str
+    meta: Mapping[str, Any], title: str, first_paragraph: str, first_built: str, language: str
 ) -> EpisodeTags:
-    """The tags a player shows, from the front matter where given."""
+    """The tags a player shows, from the front matter where given; `language` is BCP 47."""
+    from narrate.text.languages import language as language_of
+
     return EpisodeTags(
         title=title,
         artist=_meta_text(meta, "author"),
@@ -28,6 +30,7 @@ def episode_tags(
         date=id3_timestamp(meta.get("date")) or first_built,
         genre=_meta_text(meta, "genre") or "Podcast",
         comment=_meta_text(meta, "description") or _shorten(first_paragraph, DESCRIPTION_CHARS),
+        language=language_of(language).iso639_2,
     )
 
 

@@ -45,7 +45,8 @@ def write_m4b(
         with replacing(output) as tmp, tempfile.TemporaryDirectory(prefix="m4b-") as scratch:
             chapters = Path(scratch) / "chapters.txt"
             chapters.write_text(ffmetadata(marks), encoding="utf-8")
-            encode_m4b((_read_frames(path) for path in chapter_files), chapters, tmp, bitrate_kbps)
+            frames = (_read_frames(path) for path in chapter_files)
+            encode_m4b(frames, chapters, tmp, bitrate_kbps, tags.language)
             tag_m4b(tmp, tags)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
 from mutagen.id3._tags import save_frame  # one frame's bytes; see _PlaybackOrderID3
 
 from narrate.output import ChapterMark, EpisodeTags
@@ -30,8 +30,9 @@ def id3_tag(tags: EpisodeTags, marks: Sequence[ChapterMark]) -> bytes:
     if tags.date:
         tag.add(TDRC(encoding=1, text=tags.date))
     tag.add(TCON(encoding=1, text=tags.genre))
+    tag.add(TLAN(encoding=1, text=tags.language))
     if tags.comment:
-        tag.add(COMM(encoding=1, lang="eng", desc="", text=tags.comment))
+        tag.add(COMM(encoding=1, lang=tags.language, desc="", text=tags.comment))
     if tags.cover:
         tag.add(APIC(encoding=0, mime=tags.cover_mime, type=3, desc="Cover", data=tags.cover))
     _add_chapters(tag, tags.title, marks)
@@ -119,7 +120,7 @@ def tag_m4b(path: Path, tags: EpisodeTags) -> None:
 def chapter_id3_tag(tags: EpisodeTags, title: str, number: int, total: int) -> bytes:
     """An ID3v2.3 tag (header included) for one chapter's file: the chapter is the track, the
     episode the album."""
-    from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TRCK
+    from mutagen.id3 import APIC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2, TRCK
 
     tag = ID3()
     tag.add(TIT2(encoding=1, text=title))
@@ -132,6 +133,7 @@ def chapter_id3_tag(tags: EpisodeTags, title: str, number: int, total: int) -> b
         tag.add(TDRC(encoding=1, text=tags.date))
     if tags.genre:
         tag.add(TCON(encoding=1, text=tags.genre))
+    tag.add(TLAN(encoding=1, text=tags.language))
     if tags.cover:
         tag.add(APIC(encoding=0, mime=tags.cover_mime, type=3, desc="Cover", data=tags.cover))
     tag.update_to_v23()

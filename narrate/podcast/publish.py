@@ -136,6 +136,7 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
                 has_chapters=(out_dir / f"{stem}.chapters.json").is_file(),
                 has_transcripts=(out_dir / f"{stem}.vtt").is_file(),
                 link=base + pages[stem],
+                language=record.get("language"),
             )
         )
     feed = out_dir / FEED_NAME
@@ -219,8 +220,10 @@ def write_site(
 def _site_episode(out_dir: Path, record: dict[str, Any], show: Show) -> SiteEpisode:
     """What an episode's page shows, from its record and the files written beside it."""
     from narrate.podcast.site import Download, SiteChapter, SiteEpisode, vtt_cues
+    from narrate.text.languages import language as language_of
 
     stem = record["stem"]
+    language = record.get("language") or show.language
     offered = [
         ("MP3", f"{stem}.mp3"),
         ("M4B audiobook", f"{stem}.m4b"),
@@ -245,6 +248,8 @@ def _site_episode(out_dir: Path, record: dict[str, Any], show: Show) -> SiteEpis
         cues=cues,
         transcript_name=vtt.name if vtt.is_file() else None,
         downloads=downloads,
+        language=language,
+        direction=language_of(language).direction,
     )
 
 

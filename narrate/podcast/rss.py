@@ -52,6 +52,8 @@ class FeedEpisode:
     has_transcripts: bool = True
     link: str | None = None
     """The episode's web page."""
+    language: str | None = None
+    """The episode's language (BCP 47), said in the item when it is not the channel's."""
 
 
 # --- guids ------------------------------------------------------------------------------------
@@ -102,7 +104,10 @@ def feed_xml(
         _text(channel, "podcast:locked", "yes")
     _text(channel, "podcast:guid", podcast_guid)
     for episode in sorted(episodes, key=lambda e: (e.pub_date, e.slug), reverse=True):
-        channel.append(_item(episode, base))
+        item = _item(episode, base)
+        if episode.language and episode.language.lower() != podcast.language.lower():
+            _text(item, "language", episode.language)
+        channel.append(item)
     ET.indent(rss, space="  ")
     body = ET.tostring(rss, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()

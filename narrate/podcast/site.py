@@ -76,6 +76,10 @@ class SiteEpisode:
     transcript_name: str | None
     """The WebVTT file, given to the player as its captions track."""
     downloads: tuple[Download, ...]
+    language: str = "en"
+    """BCP 47: the page's `lang`, the captions' `srclang`."""
+    direction: str = "ltr"
+    """"rtl" for Hebrew, Arabic, Persian...: the page's `dir`."""
 
 
 def page_names(stems: Sequence[str]) -> dict[str, str]:

@@ -69,7 +69,7 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
 _KEYS: dict[str, tuple[str, ...]] = {
     "podcast": ("title", "author", "description", "language", "base_url", "image", "category",
                 "explicit", "email", "guid"),
-    "voice": ("engine", "voice", "rate", "voice_dir"),
+    "voice": ("engine", "voice", "rate", "voice_dir", "language"),
     "pauses": tuple(f"{name}_ms" for name in PAUSE_KEYS),
     "audio": ("bitrate",),
     "build": ("format", "jobs", "lexicon"),
@@ -111,6 +111,8 @@ class Config:
     engine: str | None = None
     voice: str | None = None
     rate: int | None = None
+    language: str | None = None
+    """[voice] language: the essays' BCP 47 tag when neither a flag nor front matter gives one."""
     voice_dirs: tuple[Path, ...] = ()
     pauses: dict[str, int] = field(default_factory=dict)
     """Only the pauses set, by key ("sentence_ms", ...)."""
@@ -153,6 +155,7 @@ def load_config(path: Path | None) -> Config:
         engine=read.text("voice", "engine"),
         voice=read.text("voice", "voice"),
         rate=read.whole("voice", "rate", MIN_RATE, MAX_RATE),
+        language=_voice_language(read),
         voice_dirs=read.paths("voice", "voice_dir"),
         pauses={
             key: value
@@ -164,6 +167,13 @@ def load_config(path: Path | None) -> Config:
         jobs=read.whole("build", "jobs", 0, MAX_JOBS),
         lexicon=read.path("build", "lexicon"),
     )
+
+
+def _voice_language(read: _Reader) -> str | None:
+    from narrate.text.languages import check_tag
+
+    value = read.text("voice", "language")
+    return None if value is None else check_tag(value, f"{read.file}: [voice] language")
 
 
 def _read_tables(path: Path) -> dict[str, dict[str, Any]]:
@@ -277,8 +287,9 @@ class _Reader:
 
     def language(self) -> str:
         value = self.text("podcast", "language")
-        if value is None:
-            return "en"
+        if value is None:  # the essays' language, when narrate.toml gives one, else English
+            voice = self.text("voice", "language")
+            return voice if voice and voice != "auto" and _LANGUAGE.fullmatch(voice) else "en"
         if not _LANGUAGE.fullmatch(value):
             problem = f"must be an ISO 639 code like 'en' or 'en-GB', not {value!r}"
             raise self.fail("podcast", "language", problem)

@@ -28,6 +28,8 @@ class EpisodeSettings:
 
     voice: VoiceSettings
     """Not yet checked against the engine's voices."""
+    language: str
+    """BCP 47: what the essay is written in, and so how it is read and which voice reads it."""
     pauses: Pauses
     lexicon: Path | None
     """The pronunciation file, or None when there is none."""
@@ -63,11 +65,23 @@ class BuildSettings:
         return self.cache_dir or self.out_dir / CACHE_FOLDER
 
     def for_script(self, script: Script) -> EpisodeSettings:
+        language = self.language_for(script)
         return EpisodeSettings(
-            voice=_voice(script, self.flags, self.config),
-            pauses=_pauses(script, self.flags, self.config),
-            lexicon=_lexicon(script, self.flags, self.config),
+            voice=_voice(script, self.flags, self.config, language),
+            language=language,
+            pauses=self.pauses_for(script),
+            lexicon=self.lexicon_for(script),
         )
+
+    def language_for(self, script: Script) -> str:
+        """The essay's language alone, without asking an engine for a voice."""
+        return _language(script, self.flags, self.config)
+
+    def lexicon_for(self, script: Script) -> Path | None:
+        return _lexicon(script, self.flags, self.config)
+
+    def pauses_for(self, script: Script) -> Pauses:
+        return _pauses(script, self.flags, self.config)
 
 
 def read_config(config_file: str | None) -> Config:
@@ -110,7 +124,22 @@ def voice_dirs(config: Config, flags: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(flags.get("voice_dirs") or ()) or tuple(str(p) for p in config.voice_dirs)
 
 
-def _voice(script: Script, flags: Mapping[str, Any], config: Config) -> VoiceSettings:
+def _language(script: Script, flags: Mapping[str, Any], config: Config) -> str:
+    """--language, else front matter `language` or `lang` (a document's own tag counts as front
+    matter), else [voice] language, else English; "auto": detected from the essay's text."""
+    from narrate.text.languages import AUTO, check_tag, detect
+
+    tag = check_tag(flags["language"], "--language") if flags.get("language") else None
+    for key in ("language", "lang"):
+        if tag is None and script.meta.get(key) is not None:
+            tag = check_tag(script.meta[key], f"{script.path}: front matter {key!r}")
+    tag = tag or config.language or "en"
+    return detect(script.text, str(script.path)) if tag == AUTO else tag
+
+
+def _voice(
+    script: Script, flags: Mapping[str, Any], config: Config, language: str
+) -> VoiceSettings:
     front = {key: script.meta[key] for key in VOICE_KEYS if script.meta.get(key) is not None}
     if "rate" in front and (isinstance(front["rate"], bool) or not isinstance(front["rate"], int)):
         raise InputError(f"{script.path}: front matter 'rate' must be words per minute, a number")
@@ -126,7 +155,13 @@ def _voice(script: Script, flags: Mapping[str, Any], config: Config) -> VoiceSet
         rate=_first(config.rate, DEFAULT_RATE),
         voice_dirs=voice_dirs(config, flags),
     )
-    return replace(base, **chosen)
+    settings = replace(base, **chosen)
+    if "voice" not in front and not flags.get("voice") and language.lower() not in ("en", "en-us"):
+        from narrate.engines import voice_for_language
+
+        voice = voice_for_language(settings.engine, settings.voice, language, settings.voice_dirs)
+        settings = replace(settings, voice=voice)
+    return settings
 
 
 def _pauses(script: Script, flags: Mapping[str, Any], config: Config) -> Pauses:

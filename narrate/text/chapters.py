@@ -89,16 +89,17 @@ class Outline:
     chapters: tuple[Chapter, ...]
 
 
-def split_chapters(script: Script) -> Outline:
+def split_chapters(script: Script, language: str | None = None) -> Outline:
     """Split an essay into chapters: a structured document by its headings or table of contents
-    (as its reader found them), plain text by heading-like lines."""
+    (as its reader found them), plain text by heading-like lines (in a language other than
+    English, sentence-case lines count as headings too)."""
     if script.sections is not None:
         heading_title = script.heading_title
         sections = [(s.title, list(s.paragraphs)) for s in script.sections]
     elif script.markdown:
         heading_title, sections = _markdown_sections(script.text)
     else:
-        heading_title, sections = None, _plain_sections(script.text)
+        heading_title, sections = None, _plain_sections(script.text, language)
     title = _text(script.meta.get("title")) or heading_title or _title_from_stem(script.path.stem)
     chapters: list[Chapter] = []
     for heading, paragraphs in sections:
@@ -122,21 +123,27 @@ def split_chapters(script: Script) -> Outline:
 Section = tuple[str | None, list[str]]
 
 
-def _plain_sections(text: str) -> list[Section]:
+def _plain_sections(text: str, language: str | None = None) -> list[Section]:
     sections: list[Section] = [(None, [])]
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
-        if is_heading(line):
+        if is_heading(line, language):
             sections.append((line, []))
         else:
             sections[-1][1].append(line)
     return sections
 
 
-def is_heading(line: str) -> bool:
-    """True for a bare short line that reads as a chapter title (see the README for the styles)."""
+def is_heading(line: str, language: str | None = None) -> bool:
+    """True for a bare short line that reads as a chapter title (see the README for the styles).
+    English asks for Title Case; other languages write titles in sentence case."""
+    if language is not None and not language.lower().startswith("en"):
+        from narrate.text.languages import sentence_case_heading
+
+        if sentence_case_heading(line):
+            return True
     words = line.split()
     if not words or len(words) > _MAX_HEADING_WORDS or len(line) > _MAX_HEADING_CHARS:
         return False

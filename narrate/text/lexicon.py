@@ -88,9 +88,10 @@ def _word_pattern(key: str) -> str:
     return r"\s+".join(parts)
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """The `[words]` table of a pronunciations file; `InputError` naming the file and the bad
-    entry if it cannot be used."""
+def load_lexicon(path: Path, language: str = "en") -> Lexicon:
+    """The `[words]` table of a pronunciations file, with the entries of `[words.<language>]`
+    (e.g. `[words.fr]`, or `[words.pt-BR]` before `[words.pt]`) over it; `InputError` naming
+    the file and the bad entry if it cannot be used."""
     try:
         with path.open("rb") as file:
             data = tomllib.load(file)
@@ -110,10 +111,30 @@ def load_lexicon(path: Path) -> Lexicon:
     words = data["words"]
     if not isinstance(words, dict):
         raise InputError(f"{path}: 'words' must be a table ([words]), not {_kind(words)}")
+    words = _language_entries(words, language)
     entries = []
     for word, replacement in words.items():
         entries.append((_checked_word(path, word), _checked_replacement(path, word, replacement)))
     return Lexicon(tuple(entries))
+
+
+def _language_entries(words: dict[str, object], language: str) -> dict[str, object]:
+    """The essay's language's tables first (the first entry for a word wins), then the plain
+    entries; other languages' tables are left out. A table is a language's when its key is a
+    BCP 47 tag ("fr", "pt-BR"); any other table is still an error, reported as before."""
+    from narrate.text.languages import is_language_table
+
+    wanted = [language.lower(), language.lower().split("-")[0]]
+    tables = {k.lower(): v for k, v in words.items() if is_language_table(k, v)}
+    chosen: dict[str, object] = {}
+    for tag in dict.fromkeys(wanted):
+        table = tables.get(tag)
+        if isinstance(table, dict):
+            chosen.update({k: v for k, v in table.items() if k not in chosen})
+    for key, value in words.items():
+        if not is_language_table(key, value) and key not in chosen:
+            chosen[key] = value
+    return chosen
 
 
 def _checked_word(path: Path, word: str) -> str:

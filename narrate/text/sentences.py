@@ -114,9 +114,17 @@ class Sentence:
 
 
 def chapter_sentences(
-    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None = None
+    chapter: Chapter, pauses: Pauses, lexicon: Lexicon | None = None, language: str | None = None
 ) -> tuple[Sentence, ...]:
-    """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence."""
+    """The chapter as spoken: its title, a pause, then its paragraphs sentence by sentence.
+    English (`language` None or en-*) is read here; any other language by its own rules."""
+    from narrate.text.languages import is_english
+
+    if not is_english(language):
+        from narrate.text.languages.speak import spoken_chapter
+
+        title, paragraphs = spoken_chapter(chapter, language, lexicon)
+        return _paused(Sentence(chapter.title, title, pauses.title_ms), paragraphs, pauses)
     title = _sentence(chapter.title, pauses.title_ms, lexicon, heading=True)
     if not is_speakable(title.spoken):  # a title such as ".." or "* * *"
         title = Sentence(chapter.title, f"Chapter {chapter.index}", pauses.title_ms)
@@ -129,6 +137,21 @@ def chapter_sentences(
             sentences.append(_sentence(part, pause, lexicon))
     last = sentences[-1]
     sentences[-1] = Sentence(last.written, last.spoken, pauses.chapter_ms)
+    return tuple(sentences)
+
+
+def _paused(
+    title: Sentence, paragraphs: list[list[tuple[str, str]]], pauses: Pauses
+) -> tuple[Sentence, ...]:
+    """Sentences given as (written, spoken) per paragraph, with the pauses after each."""
+    sentences = [title]
+    for paragraph in paragraphs:
+        for position, (written, spoken) in enumerate(paragraph):
+            last = position == len(paragraph) - 1
+            pause = pauses.paragraph_ms if last else pauses.sentence_ms
+            sentences.append(Sentence(written, spoken, pause))
+    end = sentences[-1]
+    sentences[-1] = Sentence(end.written, end.spoken, pauses.chapter_ms)
     return tuple(sentences)
 
 
