@@ -61,6 +61,10 @@ class BuildOptions:
     force: bool = False
     remake: frozenset[int] = frozenset()
     """Chapter numbers (from 1) to make again even if cached."""
+    executor: str = "local"
+    """Where chapters are made: "local" (a process pool) or "ray" (a Ray cluster)."""
+    ray_address: str | None = None
+    """The Ray cluster's HOST:PORT; None: RAY_ADDRESS, else a local Ray."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,12 @@ def build(
     if jobs:
         from narrate.workers import run_jobs  # lazy: a no-op rebuild starts no workers
 
+        if options.executor == "ray":  # the same contract: chapters yielded as they are stored
+            from functools import partial
+
+            from narrate.render.cluster import run_jobs as run_on_cluster
+
+            run_jobs = partial(run_on_cluster, address=options.ray_address)
         for entry in run_jobs(list(jobs.values()), options.jobs, on_progress):
             entries[entry.key] = entry
             made.add(entry.key)

@@ -145,6 +145,13 @@ _CONFIG_HELP = "Settings file (default: ./narrate.toml)."
 @click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default=None,
+    help="Where chapters are made: local processes (default) or a Ray cluster.",
+)
+@click.option("--ray-address", default=None, help="Ray cluster HOST:PORT (default: RAY_ADDRESS).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
     """Build SCRIPTS into chaptered MP3s in the output folder.
@@ -160,6 +167,10 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
     config = read_config(config_file)
     _use_voice_dirs(voice_dirs(config, flags.pop("voice_dirs")))
     options = build_options(config, flags)
+    if options.executor == "ray":  # an unreachable cluster fails before anything is written
+        from narrate.render.cluster import check_reachable
+
+        check_reachable(options.ray_address)
     show_bar = not as_json and sys.stderr.isatty()
     progress = _ProgressBar() if show_bar else None
     reports = run_build(_script_paths(scripts), options, on_progress=progress, warn=_warn)

@@ -53,6 +53,8 @@ def build_options(config: Config, flags: dict[str, Any]) -> BuildOptions:
         formats=parse_formats(formats),
         lexicon=Path(lexicon) if lexicon else config.lexicon,
         podcast=config.podcast if config.path is not None else None,
+        executor=pick("executor", config.executor, "local"),
+        ray_address=pick("ray_address", config.ray_address, None),
     )
 
 
