@@ -8,6 +8,7 @@ be made, so a build with nothing to make never loads it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -67,12 +68,16 @@ def run_jobs(
     `workers` caps the chapters in flight (0: twice the cluster's CPUs)."""
     if not jobs:
         return
-    ray, joined_here = _connect(address)
-    try:
-        yield from _run(ray, jobs, workers, on_progress)
-    finally:
-        if joined_here:
-            ray.shutdown()
+    # Ray's driver prints the cluster's error reports (a worker died, a node was lost) on our
+    # stdout, which `--json` keeps for one JSON object; Ray retries those chapters itself, and
+    # what it cannot save reaches us as an exception.
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        ray, joined_here = _connect(address)
+        try:
+            yield from _run(ray, jobs, workers, on_progress)
+        finally:
+            if joined_here:
+                ray.shutdown()
 
 
 def _run(
@@ -154,7 +159,7 @@ def check_worker(job: ChapterJob) -> None:
     found = {**found, "render": str(RENDER_VERSION)}
     expected = {**dict(job.identity), "render": str(RENDER_VERSION)}
     differences = [
-        f"{name} {expected.get(name, '(none)')} on the driver, {found.get(name, '(none)')} here"
+        f"{name} {_short(expected.get(name))} on the driver, {_short(found.get(name))} here"
         for name in sorted(set(expected) | set(found))
         if expected.get(name) != found.get(name)
     ]
@@ -163,6 +168,13 @@ def check_worker(job: ChapterJob) -> None:
             f"{where} would make different audio: {'; '.join(differences)}; "
             "install the same narrate, engine and voice on every node"
         )
+
+
+def _short(value: str | None) -> str:
+    """A setting as a line shows it: checksums cut to 12 digits."""
+    if value is None:
+        return "(none)"
+    return value[:12] + "…" if len(value) > 20 else value
 
 
 def _connect(address: str | None) -> tuple[Any, bool]:
