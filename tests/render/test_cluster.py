@@ -7,6 +7,7 @@ One cluster for the whole session (a head and a second node, one CPU each), star
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -71,7 +72,9 @@ class Cluster:
     """Every node's process group, to check that none outlives the session."""
 
     def start_node(self, head: bool = False) -> subprocess.Popen[bytes]:
-        ray = [str(Path(sys.executable).with_name("ray"))] if head else [sys.executable, "-c", _JOIN]
+        ray = (
+            [str(Path(sys.executable).with_name("ray"))] if head else [sys.executable, "-c", _JOIN]
+        )
         args = [*ray, "start", "--block", "--node-ip-address", "127.0.0.1", "--num-cpus", "1",
                 "--object-store-memory", str(80 * 1024 * 1024),
                 "--dashboard-agent-listen-port", str(_free_port())]  # fmt: skip
@@ -145,8 +148,18 @@ def ray_cluster() -> Iterator[Cluster]:
     finally:
         for node in list(cluster.nodes):
             cluster.kill_node(node)
-        time.sleep(1)  # killed processes still show until they are reaped
-        left = [pid for pid, _ in _processes() if _group(pid) in cluster.groups]
+        # A worker the raylet was starting as it died may be in a session of its own: it still
+        # names the cluster's folder on its command line.
+        for _ in range(20):
+            left = [
+                pid
+                for pid, command in _processes()
+                if _group(pid) in cluster.groups or str(scratch) in command
+            ]
+            for pid in left:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.25)  # killed processes still show until they are reaped
         shutil.rmtree(scratch, ignore_errors=True)
         assert not left, f"Ray processes left running: {left}"
 
