@@ -150,12 +150,14 @@ def ray_cluster() -> Iterator[Cluster]:
             cluster.kill_node(node)
         # A worker the raylet was starting as it died may be in a session of its own: it still
         # names the cluster's folder on its command line.
-        for _ in range(20):
+        for _ in range(40):
             left = [
                 pid
                 for pid, command in _processes()
                 if _group(pid) in cluster.groups or str(scratch) in command
             ]
+            if not left:
+                break
             for pid in left:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
