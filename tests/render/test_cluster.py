@@ -198,12 +198,12 @@ def _descends_from(pid: int, ancestor: int) -> bool:
     return False
 
 
-def _chapter_workers(node: int | None = None) -> list[int]:
-    """Worker processes busy with a chapter (on one node, if given: its `ray start` pid)."""
+def _chapter_workers(nodes: list[subprocess.Popen[bytes]]) -> list[int]:
+    """Worker processes busy with a chapter on these nodes (never anyone else's)."""
     return [
         pid
         for pid, command in _processes()
-        if command.startswith(TASK_TITLE) and (node is None or _descends_from(pid, node))
+        if command.startswith(TASK_TITLE) and any(_descends_from(pid, n.pid) for n in nodes)
     ]
 
 
@@ -297,7 +297,7 @@ def test_a_worker_killed_mid_chapter_is_retried_and_the_build_is_identical(
     script = copy_data(ESSAY, tmp_path)
     out = tmp_path / "out"
     build = _build(ray_cluster, script, out)
-    victim = _wait_for(_chapter_workers, "a worker making a chapter")[0]
+    victim = _wait_for(lambda: _chapter_workers(ray_cluster.nodes), "a chapter being made")[0]
     os.kill(victim, signal.SIGKILL)
     _finish(build)
     assert_same_files(out, local_builds[ESSAY])
@@ -312,7 +312,7 @@ def test_a_node_lost_mid_build_is_survived_and_the_build_is_identical(
         script = copy_data(LONGER, tmp_path)
         out = tmp_path / "out"
         build = _build(ray_cluster, script, out)
-        _wait_for(lambda: _chapter_workers(node=node.pid), "a chapter on the extra node")
+        _wait_for(lambda: _chapter_workers([node]), "a chapter on the extra node")
         ray_cluster.kill_node(node)
         _finish(build)
     finally:
@@ -339,7 +339,7 @@ def test_ctrl_c_cancels_outstanding_chapters_keeps_finished_ones_and_exits_130(
     kept = len(list(entries.glob("*/*.json")))
     assert 1 <= kept < 8
     assert not (out / "heading-styles.mp3").exists()
-    _wait_for(lambda: not _chapter_workers(), "the cancelled chapters to stop", seconds=20)
+    _wait_for(lambda: not _chapter_workers(ray_cluster.nodes), "the cancelled chapters to stop", 20)
     resumed = _finish(_build(ray_cluster, script, out))["episodes"][0]
     assert sum(not c["synthesized"] for c in resumed["chapters"]) == kept
     assert_same_files(out, local_builds[LONGER])
