@@ -21,6 +21,7 @@ from narrate.cache import RENDER_VERSION, CachedChapter
 from narrate.engines import VoiceSettings, engine_kind
 from narrate.errors import EngineError, EngineHiccup, NarrateError
 from narrate.render import ChapterJob, RenderedChapter, render_audio, store_chapter
+from narrate.workers import ENGINE_THREADS_ENV
 
 TASK_RETRIES = 3
 """Times Ray runs a chapter again after its worker process or node died."""
@@ -30,7 +31,6 @@ RESULTS_PER_CPU = 2
 """Chapters in flight per cluster CPU: enough to keep every CPU busy, few enough to keep the
 driver's memory flat (each finished result waits in the object store until the driver takes it)."""
 CONNECT_TIMEOUT_S = 5.0
-ENGINE_THREADS_ENV = "NARRATE_ENGINE_THREADS"
 
 
 class ClusterError(NarrateError):

@@ -138,7 +138,7 @@ def ray_cluster() -> Iterator[Cluster]:
     driver_env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
-    env = {**driver_env, "NARRATE_PIPER_VOICE_DIRS": str(worker_voices)}
+    env = {**driver_env, "NARRATE_VOICE_DIR": str(worker_voices)}
     cluster = Cluster(f"127.0.0.1:{_free_port()}", env, driver_env, scratch / "ray")
     try:
         cluster.start_node(head=True)
