@@ -113,6 +113,12 @@ def build(
     if jobs:
         from narrate.render.pool import run_jobs  # lazy: a no-op rebuild starts no workers
 
+        if settings.executor == "ray":  # the same contract: chapters yielded as they are stored
+            from functools import partial
+
+            from narrate.render.cluster import run_jobs as run_on_cluster
+
+            run_jobs = partial(run_on_cluster, address=settings.ray_address)
         for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
             entries[entry.key] = entry
             made.add(entry.key)

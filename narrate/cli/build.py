@@ -63,6 +63,13 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
 @click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default=None,
+    help="Where chapters are made: local processes (default) or a Ray cluster.",
+)
+@click.option("--ray-address", default=None, help="Ray cluster HOST:PORT (default: RAY_ADDRESS).")
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **flags: Any) -> None:
     """Build SCRIPTS into chaptered MP3s in the output folder.
@@ -77,6 +84,10 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
     from narrate.settings.resolve import build_settings, read_config
 
     settings = build_settings(read_config(config_file), flags)
+    if settings.executor == "ray":  # an unreachable cluster fails before anything is written
+        from narrate.render.cluster import check_reachable
+
+        check_reachable(settings.ray_address)
     progress = ProgressBar() if not as_json and sys.stderr.isatty() else None
     try:
         say = progress.warn if progress else warn

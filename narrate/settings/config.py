@@ -66,13 +66,16 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }  # fmt: skip
 
+EXECUTORS = ("local", "ray")
+"""Where a build's chapters are made: this machine's process pool, or a Ray cluster."""
+
 _KEYS: dict[str, tuple[str, ...]] = {
     "podcast": ("title", "author", "description", "language", "base_url", "image", "category",
                 "explicit", "email", "guid"),
     "voice": ("engine", "voice", "rate", "voice_dir", "language"),
     "pauses": tuple(f"{name}_ms" for name in PAUSE_KEYS),
     "audio": ("bitrate",),
-    "build": ("format", "jobs", "lexicon"),
+    "build": ("format", "jobs", "lexicon", "executor", "ray_address"),
 }  # fmt: skip
 
 
@@ -120,6 +123,8 @@ class Config:
     formats: tuple[str, ...] | None = None
     jobs: int | None = None
     lexicon: Path | None = None
+    executor: str | None = None
+    ray_address: str | None = None
 
 
 def find_config(explicit: Path | None, cwd: Path) -> Path | None:
@@ -166,6 +171,8 @@ def load_config(path: Path | None) -> Config:
         formats=read.names("build", "format"),
         jobs=read.whole("build", "jobs", 0, MAX_JOBS),
         lexicon=read.path("build", "lexicon"),
+        executor=read.choice("build", "executor", EXECUTORS),
+        ray_address=read.text("build", "ray_address"),
     )
 
 
@@ -231,6 +238,12 @@ class _Reader:
             raise self.fail(section, key, f"must be a whole number, not {_toml_type(value)}")
         if not low <= value <= high:
             raise self.fail(section, key, f"must be {low} to {high}, not {value}")
+        return value
+
+    def choice(self, section: str, key: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(section, key)
+        if value is not None and value not in choices:
+            raise self.fail(section, key, f"must be one of {', '.join(choices)}, not {value!r}")
         return value
 
     def flag(self, section: str, key: str) -> bool:

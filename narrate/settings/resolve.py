@@ -55,6 +55,10 @@ class BuildSettings:
     """EPUB: also read front and back matter (cover, title, copyright and contents pages)."""
     podcast: PodcastSettings | None = None
     """From narrate.toml: cover art, and the feed when it has a base_url."""
+    executor: str = "local"
+    """Where chapters are made: "local" (a process pool) or "ray" (a Ray cluster)."""
+    ray_address: str | None = None
+    """The Ray cluster's HOST:PORT; None: RAY_ADDRESS, else a local Ray."""
     flags: Mapping[str, Any] = field(default_factory=dict)
     """The per-essay settings given on the command line (engine, voice, rate, voice_dirs,
     lexicon, <name>_pause); absent or None when not given."""
@@ -103,6 +107,8 @@ def build_settings(config: Config, flags: Mapping[str, Any]) -> BuildSettings:
         remake=frozenset(flags.get("remake") or ()),
         include_all=bool(flags.get("include_all")),
         podcast=config.podcast if config.path is not None else None,
+        executor=_first(flags.get("executor"), config.executor, "local"),
+        ray_address=flags.get("ray_address") or config.ray_address,
         flags=dict(flags),
         config=config,
     )

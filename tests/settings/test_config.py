@@ -148,6 +148,8 @@ def test_a_comma_list_of_formats_and_a_list_of_voice_dirs(tmp_path: Path) -> Non
         ("[build]\nformat = []", "[build] format must name at least one"),
         ("[build]\njobs = -1", "[build] jobs must be 0 to 256, not -1"),
         ("[build]\nlexicon = 'words.toml'", "[build] lexicon names 'words.toml', which does not exist"),
+        ("[build]\nexecutor = 'dask'", "[build] executor must be one of local, ray, not 'dask'"),
+        ("[build]\nray_address = 6379", "[build] ray_address must be a string, not a number"),
     ],
 )
 def test_each_problem_is_one_line_naming_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -163,6 +165,13 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     path.write_bytes(b"[podcast]\ntitle = '\xff'\n")
     with pytest.raises(InputError, match=r"narrate.toml: cannot be read: it is not UTF-8 text$"):
         load_config(path)
+
+
+def test_the_executor_and_cluster_address(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[build]\nexecutor = "ray"\nray_address = "10.0.0.5:6379"\n')
+    config = load_config(path)
+    assert (config.executor, config.ray_address) == ("ray", "10.0.0.5:6379")
+    assert (load_config(None).executor, load_config(None).ray_address) == (None, None)
 
 
 def test_find_config(tmp_path: Path) -> None:
