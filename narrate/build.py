@@ -4,9 +4,11 @@ what was written."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -17,7 +19,7 @@ from narrate.audio.mp3 import frames_to_ms
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
-from narrate.output import ChapterMark
+from narrate.output import ChapterMark, EpisodeTags
 from narrate.output.episode import episode_tags, positive_number, published, write_mp3
 from narrate.output.records import file_stamps, files_untouched, read_record, write_record
 from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
@@ -137,9 +139,16 @@ def build(
     if jobs:
         from narrate.render.pool import run_jobs  # lazy: a no-op rebuild starts no workers
 
-        for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
-            entries[entry.key] = entry
-            made.add(entry.key)
+        # Covers are drawn while the workers speak, so that they cost the build no time after.
+        todo = [episode for number, episode in enumerate(episodes) if number not in reports]
+        covers = threading.Thread(target=_draw_covers, args=(todo, settings, cache.root))
+        covers.start()
+        try:
+            for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
+                entries[entry.key] = entry
+                made.add(entry.key)
+        finally:
+            covers.join()
 
     for number, episode in enumerate(episodes):
         if number not in reports:
@@ -183,6 +192,23 @@ def load_lexicon(path: Path | None) -> Lexicon | None:
     return load(path)
 
 
+def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
+    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
+    return episode_tags(episode.script.meta, episode.outline.title, first_paragraph, first_built)
+
+
+def _draw_covers(episodes: list[PlannedEpisode], settings: BuildSettings, cache_dir: Path) -> None:
+    """Make each episode's cover ahead, into the cache, where write_episode then finds it. Any
+    error is left for write_episode to raise, in the build's own thread."""
+    for episode in episodes:
+        tags = _episode_tags(episode, datetime.date.today().isoformat())
+        with contextlib.suppress(Exception):
+            episode_cover(
+                episode.script.meta, episode.script.path, settings.podcast, tags.title,
+                tags.artist, cache_dir,
+            )  # fmt: skip
+
+
 def write_episode(
     episode: PlannedEpisode,
     entries: list[CachedChapter],
@@ -205,8 +231,7 @@ def write_episode(
         chapter = planned.chapter
         reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
-    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
-    tags = episode_tags(meta, episode.outline.title, first_paragraph, first_built)
+    tags = _episode_tags(episode, first_built)
     cover, mime = episode_cover(
         meta, episode.script.path, settings.podcast, tags.title, tags.artist, cache_dir
     )

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from narrate.audio import AudioFormat
-from narrate.audio.mp3 import count_frames, frames_to_ms
+from narrate.audio.mp3 import count_frames, count_frames_in, frames_to_ms
 from narrate.errors import CacheError
-from narrate.files import write_atomic
+from narrate.files import process_exists, replacing, write_atomic
 
 # Bump when the way a chapter is rendered changes in a way its settings do not show.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1 << 20
+WORK_FOLDER = "work"
+"""Where chapters are made: `<pid>.<key>/` folders, removed when done."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +114,67 @@ class ChapterCache:
             size=len(mp3),
             sha256=hashlib.sha256(mp3).hexdigest(),
         )
-        meta = {k: v for k, v in asdict(entry).items() if k != "path"}
-        meta["written"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         audio_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(audio_path, mp3)
-        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
+        self._commit(entry, meta_path)
         return entry
+
+    def _commit(self, entry: CachedChapter, meta_path: Path) -> None:
+        """Write the metadata that vouches for an entry's audio (written before it)."""
+        meta = {k: v for k, v in asdict(entry).items() if k != "path"}
+        meta["written"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
+
+    def store_parts(
+        self, key: str, parts: list[Path], sample_rate: int, spans_ms: tuple[tuple[int, int], ...]
+    ) -> CachedChapter:
+        """`store` for audio that lies in files (a long chapter's MP3 is never held whole):
+        the parts are joined into the entry, hashed and counted as they are copied."""
+        audio_path, meta_path = self._paths(key)
+        audio_path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal size
+            for part in parts:
+                with open(part, "rb") as source:
+                    while chunk := source.read(_CHUNK):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        size += len(chunk)
+                        yield chunk
+
+        with replacing(audio_path) as tmp, open(tmp, "wb") as out:
+            frames = count_frames_in(chunks())
+        entry = CachedChapter(
+            key=key,
+            path=audio_path,
+            frames=frames,
+            sample_rate=sample_rate,
+            spans_ms=spans_ms,
+            size=size,
+            sha256=digest.hexdigest(),
+        )
+        self._commit(entry, meta_path)
+        return entry
+
+    @contextmanager
+    def workspace(self, key: str) -> Iterator[Path]:
+        """A scratch folder for making one entry (a chapter's PCM lies there, on disk, not in
+        memory), removed afterwards; those of killed processes are removed next time."""
+        folder = self.root / WORK_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.*"):
+            pid = stale.name.split(".", 1)[0]
+            if pid.isdigit() and not process_exists(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        scratch = folder / f"{os.getpid()}.{self._paths(key)[0].stem}"
+        scratch.mkdir(exist_ok=True)
+        try:
+            yield scratch
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def entries(self) -> list[tuple[str, int]]:
         """Every entry's key and size in bytes (audio and metadata)."""

@@ -15,7 +15,7 @@ from dataclasses import replace
 from narrate.engines.piper import THREADS_ENV
 from narrate.errors import EngineHiccup
 from narrate.render.cache import CachedChapter
-from narrate.render.job import ChapterJob, render_chapter
+from narrate.render.job import ChapterJob, expected_length, render_chapter
 
 # Imported once in the fork server so that each worker starts warm.
 _PRELOAD = [
@@ -47,7 +47,10 @@ def run_jobs(
         initargs=(threads,),
     )
     try:
-        submitted = {pool.submit(render_chapter, job): (job, 1) for job in jobs}
+        # Longest first: the short ones then fill the gaps, and the workers finish together
+        # instead of one waiting while the other encodes a long chapter that started last.
+        ordered = sorted(jobs, key=expected_length, reverse=True)
+        submitted = {pool.submit(render_chapter, job): (job, 1) for job in ordered}
         pending = set(submitted)
         done_count = 0
         if on_progress:
