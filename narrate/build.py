@@ -24,13 +24,13 @@ from narrate.output.episode import episode_tags, positive_number, published, wri
 from narrate.output.records import file_stamps, files_untouched, read_record, write_record
 from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
 from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
-from narrate.render.job import ChapterJob
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
 from narrate.text.chapters import Chapter, Outline, split_chapters
 from narrate.text.script import Script, read_script
 from narrate.text.sentences import Sentence, chapter_sentences
 
 if TYPE_CHECKING:
+    from narrate.render.job import ChapterJob
     from narrate.text.lexicon import Lexicon
 
 
@@ -128,6 +128,12 @@ def build(
             if entry is not None:
                 entries[key] = entry
             else:
+                if not jobs:
+                    from narrate.render import pool  # lazy: a no-op rebuild starts no workers
+
+                    pool.prestart()
+                from narrate.render.job import ChapterJob
+
                 jobs[key] = ChapterJob(
                     key=key,
                     utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),

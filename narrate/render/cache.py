@@ -63,6 +63,23 @@ def chapter_key(spoken: Any, engine_identity: dict[str, str], fmt: AudioFormat) 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+SETTLED_NS = 2_000_000_000
+"""A file's time is trusted to show a change only this long after it was written (file times
+tick coarsely: a rewrite within the same tick keeps the time)."""
+
+
+def _untouched(audio_path: Path, stamp: Any) -> bool:
+    """The audio is as it was when its checksum was taken: same size, time and inode, written
+    long enough ago that any later change would show in its time. Then it is not read again: a
+    rebuild reads only the chapters it joins, once."""
+    try:
+        stat = audio_path.stat()
+    except OSError:
+        return False
+    same = stamp == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return same and time.time_ns() - stat.st_mtime_ns > SETTLED_NS
+
+
 class ChapterCache:
     """A folder of entries: `chapters/<k[:2]>/<k>.mp3` and its `<k>.json` metadata."""
 
@@ -82,7 +99,6 @@ class ChapterCache:
             return None, None
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            data = audio_path.read_bytes()
             entry = CachedChapter(
                 key=key,
                 path=audio_path,
@@ -96,6 +112,12 @@ class ChapterCache:
             return None, f"unreadable ({type(exc).__name__})"
         if meta.get("key") != key:
             return None, "belongs to another key"
+        if _untouched(audio_path, meta.get("stamp")):
+            return entry, None
+        try:
+            data = audio_path.read_bytes()
+        except OSError as exc:
+            return None, f"unreadable ({type(exc).__name__})"
         if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
             return None, "checksum mismatch (truncated or corrupt)"
         return entry, None
@@ -123,6 +145,8 @@ class ChapterCache:
         """Write the metadata that vouches for an entry's audio (written before it)."""
         meta = {k: v for k, v in asdict(entry).items() if k != "path"}
         meta["written"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        stat = entry.path.stat()
+        meta["stamp"] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
         write_atomic(meta_path, json.dumps(meta, indent=1).encode())
 
     def store_parts(

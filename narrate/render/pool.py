@@ -29,6 +29,17 @@ CLEAN_ATTEMPTS = 3
 """Fresh processes tried for a chapter before audio made with engine retries is accepted."""
 
 
+def prestart() -> None:
+    """Start the fork server now, in the background: it imports the engines while the build
+    goes on looking up the other chapters, instead of after (a one-chapter rebuild waits for
+    it otherwise)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 def run_jobs(
     jobs: list[ChapterJob], workers: int, on_progress: Callable[[int, int], None] | None = None
 ) -> Iterator[CachedChapter]:
