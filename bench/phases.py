@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import resource
 import shutil
 import sys
 import tempfile
@@ -28,16 +29,26 @@ import make_book  # noqa: E402
 
 ESSAY = BENCH.parent / "script" / "the-lighthouse-keeper.txt"
 TIMES: collections.Counter[str] = collections.Counter()
+CPU: collections.Counter[str] = collections.Counter()
+"""CPU seconds of this process and the children it waited for (ffmpeg): steadier under load."""
+
+
+def cpu_s() -> float:
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(name: str, function):  # noqa: ANN001, ANN201 - any callable
     @functools.wraps(function)
     def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_s()
         try:
             return function(*args, **kwargs)
         finally:
             TIMES[name] += time.perf_counter() - start
+            CPU[name] += cpu_s() - cpu
 
     return wrapper
 
@@ -48,19 +59,27 @@ def wrap(module, attribute: str, name: str) -> None:  # noqa: ANN001
 
 def chapter_phases(script: Path, cache_root: Path) -> dict[str, float]:
     """Each chapter made in this process, step by step, as render_chapter makes it."""
-    from narrate.audio import ffmpeg
     from narrate.render import job as job_module
 
     TIMES.clear()
-    for module, attribute, name in [
-        (job_module, "assemble", "chapter: assemble PCM (pydub)"),
-        (ffmpeg, "measure_loudness", "chapter: loudness (ffmpeg ebur128)"),
-        (job_module, "encode_mp3", "chapter: level + encode (ffmpeg)"),
-    ]:
-        wrap(module, attribute, name)
+    streamed = hasattr(job_module, "assemble_into")  # else the code before streaming, for "before"
+    if streamed:
+        for attribute, name in [
+            ("assemble_into", "chapter: assemble PCM (pydub)"),
+            ("_chapter_level", "chapter: loudness (ffmpeg ebur128)"),
+            ("encode_mp3_pieces", "chapter: level + encode (ffmpeg)"),
+        ]:
+            wrap(job_module, attribute, name)
+    else:
+        from narrate.audio import ffmpeg
+
+        wrap(job_module, "assemble", "chapter: assemble PCM (pydub)")
+        wrap(job_module, "encode_mp3", "chapter: level + encode (ffmpeg)")
+        wrap(ffmpeg, "measure_loudness", "chapter: loudness (ffmpeg ebur128)")
     ChapterCache = job_module.ChapterCache  # noqa: N806
-    store = ChapterCache.store
-    ChapterCache.store = timed("chapter: store in cache", store)  # type: ignore[method-assign]
+    store_name = "store_parts" if streamed else "store"
+    store = getattr(ChapterCache, store_name)
+    setattr(ChapterCache, store_name, timed("chapter: store in cache", store))
     kind = job_module.engine_kind("pyttsx3")
     opened = kind.open
 
@@ -70,16 +89,22 @@ def chapter_phases(script: Path, cache_root: Path) -> dict[str, float]:
         return speaker
 
     kind.open = open_timed  # type: ignore[attr-defined]
+    CPU.clear()
     for job in plan_jobs(script, cache_root):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_s()
         job_module.render_chapter(job)
         TIMES["chapter: total"] += time.perf_counter() - start
+        CPU["chapter: total"] += cpu_s() - cpu
     kind.open = opened  # type: ignore[attr-defined]
-    ChapterCache.store = store  # type: ignore[method-assign]
-    # Nested steps: synthesis runs inside assembly's loop, loudness inside the encode step.
-    TIMES["chapter: assemble PCM (pydub)"] -= TIMES["chapter: synthesis"]
-    TIMES["chapter: level + encode (ffmpeg)"] -= TIMES["chapter: loudness (ffmpeg ebur128)"]
-    return dict(TIMES)
+    setattr(ChapterCache, store_name, store)
+    # Nested steps: synthesis runs inside assembly's loop (and, before, loudness inside encoding).
+    for counter in (TIMES, CPU):
+        counter["chapter: assemble PCM (pydub)"] -= counter["chapter: synthesis"]
+        if not streamed:
+            counter["chapter: level + encode (ffmpeg)"] -= counter[
+                "chapter: loudness (ffmpeg ebur128)"
+            ]
+    return {name: (TIMES[name], CPU[name]) for name in TIMES}
 
 
 def plan_jobs(script: Path, cache_root: Path) -> list:
@@ -140,7 +165,10 @@ def driver_phases(script: Path, out: Path, edit: int) -> dict[str, dict[str, flo
     results = {}
     for label in ("cold", "rebuild", "no-op"):
         if label == "rebuild":
-            heading = [c.title for c in build_module.split_chapters(build_module.read_script(script)).chapters][edit - 1]  # noqa: E501
+            heading = [
+                c.title
+                for c in build_module.split_chapters(build_module.read_script(script)).chapters
+            ][edit - 1]  # noqa: E501
             script.write_text(make_book.edit_sentence(script.read_text(), heading))
         TIMES.clear()
         start = time.perf_counter()
@@ -150,11 +178,17 @@ def driver_phases(script: Path, out: Path, edit: int) -> dict[str, dict[str, flo
     return results
 
 
-def show(title: str, times: dict[str, float], total_key: str) -> None:
-    total = times.get(total_key) or sum(times.values())
+def show(title: str, times: dict, total_key: str) -> None:
+    """Wall seconds and share of the total; CPU seconds too where measured."""
+
+    def wall(value) -> float:  # noqa: ANN001
+        return value[0] if isinstance(value, tuple) else value
+
+    total = wall(times.get(total_key)) or sum(wall(v) for v in times.values())
     print(f"\n{title}")
-    for name, seconds in sorted(times.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:<48} {seconds:8.3f} s  {100 * seconds / total:5.1f} %")
+    for name, value in sorted(times.items(), key=lambda kv: -wall(kv[1])):
+        cpu = f"  cpu {value[1]:7.3f} s" if isinstance(value, tuple) else ""
+        print(f"  {name:<48} {wall(value):8.3f} s  {100 * wall(value) / total:5.1f} %{cpu}")
 
 
 def main() -> int:
