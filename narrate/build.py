@@ -4,11 +4,9 @@ what was written."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import json
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -127,30 +125,20 @@ def build(
                 )
             if entry is not None:
                 entries[key] = entry
-            else:
-                if not jobs:
-                    from narrate.render import pool  # lazy: a no-op rebuild starts no workers
+                continue
+            from narrate.render import job, pool  # lazy: a no-op rebuild imports neither
 
-                    pool.prestart()
-                from narrate.render.job import ChapterJob
-
-                jobs[key] = ChapterJob(
-                    key=key,
-                    utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),
-                    voice=episode.voice,
-                    audio=settings.audio,
-                    cache_root=cache.root,
-                )
+            pool.prestart()  # the workers' server starts (once) while the rest are looked up
+            utterances = tuple((s.spoken, s.pause_after_ms) for s in planned.sentences)
+            jobs[key] = job.ChapterJob(key, utterances, episode.voice, settings.audio, cache.root)
 
     if jobs:
-        from narrate.render.pool import run_jobs  # lazy: a no-op rebuild starts no workers
+        from narrate.podcast.publish import draw_covers_ahead
 
-        # Covers are drawn while the workers speak, so that they cost the build no time after.
-        todo = [episode for number, episode in enumerate(episodes) if number not in reports]
-        covers = threading.Thread(target=_draw_covers, args=(todo, settings, cache.root))
-        covers.start()
+        wanted = [(e.script.meta, e.script.path, _episode_tags(e, "")) for e in episodes]
+        covers = draw_covers_ahead(wanted, settings.podcast, cache.root)  # while workers speak
         try:
-            for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
+            for entry in pool.run_jobs(list(jobs.values()), settings.jobs, on_progress):
                 entries[entry.key] = entry
                 made.add(entry.key)
         finally:
@@ -201,18 +189,6 @@ def load_lexicon(path: Path | None) -> Lexicon | None:
 def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
     first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
     return episode_tags(episode.script.meta, episode.outline.title, first_paragraph, first_built)
-
-
-def _draw_covers(episodes: list[PlannedEpisode], settings: BuildSettings, cache_dir: Path) -> None:
-    """Make each episode's cover ahead, into the cache, where write_episode then finds it. Any
-    error is left for write_episode to raise, in the build's own thread."""
-    for episode in episodes:
-        tags = _episode_tags(episode, datetime.date.today().isoformat())
-        with contextlib.suppress(Exception):
-            episode_cover(
-                episode.script.meta, episode.script.path, settings.podcast, tags.title,
-                tags.artist, cache_dir,
-            )  # fmt: skip
 
 
 def write_episode(

@@ -20,6 +20,7 @@ from narrate.render.job import ChapterJob, expected_length, render_chapter
 # Imported once in the fork server so that each worker starts warm.
 _PRELOAD = [
     "narrate.render.job",
+    "narrate.render.warm",
     "narrate.engines.pyttsx3",
     "narrate.engines.piper",
     "pyttsx3.engine",
