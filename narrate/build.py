@@ -17,18 +17,18 @@ from narrate.audio.mp3 import frames_to_ms
 from narrate.engines import VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
-from narrate.output import ChapterMark, ChapterReport, EpisodeReport
+from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags
 from narrate.output.episode import episode_tags, positive_number, published, write_mp3
 from narrate.output.records import file_stamps, files_untouched, read_record, write_record
 from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
 from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
-from narrate.render.job import ChapterJob
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
 from narrate.text.chapters import Chapter, Outline, split_chapters
 from narrate.text.script import Script, read_script
 from narrate.text.sentences import Sentence, chapter_sentences
 
 if TYPE_CHECKING:
+    from narrate.render.job import ChapterJob
     from narrate.text.lexicon import Lexicon
 
 
@@ -101,27 +101,34 @@ def build(
                 )
             if entry is not None:
                 entries[key] = entry
-            else:
-                jobs[key] = ChapterJob(
-                    key=key,
-                    utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),
-                    voice=episode.voice,
-                    audio=settings.audio,
-                    cache_root=cache.root,
-                )
+                continue
+            from narrate.render import job, pool  # lazy: a no-op rebuild imports neither
+
+            if settings.executor == "local":
+                pool.prestart()  # the workers' server starts (once) while the rest are looked up
+            utterances = tuple((s.spoken, s.pause_after_ms) for s in planned.sentences)
+            jobs[key] = job.ChapterJob(key, utterances, episode.voice, settings.audio, cache.root)
 
     if jobs:
-        from narrate.render.pool import run_jobs  # lazy: a no-op rebuild starts no workers
+        from narrate.podcast.publish import draw_covers_ahead
 
+        run_jobs = pool.run_jobs
         if settings.executor == "ray":  # the same contract: chapters yielded as they are stored
             from functools import partial
 
             from narrate.render.cluster import run_jobs as run_on_cluster
 
             run_jobs = partial(run_on_cluster, address=settings.ray_address)
-        for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
-            entries[entry.key] = entry
-            made.add(entry.key)
+        wanted = [
+            (e.script.meta, e.script.path, _episode_tags(e, ""), e.script.cover) for e in episodes
+        ]
+        covers = draw_covers_ahead(wanted, settings.podcast, cache.root)  # while workers speak
+        try:
+            for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
+                entries[entry.key] = entry
+                made.add(entry.key)
+        finally:
+            covers.join()
 
     for number, episode in enumerate(episodes):
         if number not in reports:
@@ -172,6 +179,12 @@ def load_lexicon(path: Path | None, language: str = "en") -> Lexicon | None:
     return load(path, language)
 
 
+def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
+    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
+    meta, title = episode.script.meta, episode.outline.title
+    return episode_tags(meta, title, first_paragraph, first_built, episode.language)
+
+
 def write_episode(
     episode: PlannedEpisode,
     entries: list[CachedChapter],
@@ -194,9 +207,7 @@ def write_episode(
         chapter = planned.chapter
         reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
-    first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
-    title = episode.outline.title
-    tags = episode_tags(meta, title, first_paragraph, first_built, episode.language)
+    tags = _episode_tags(episode, first_built)
     script = episode.script
     cover, mime = episode_cover(
         meta, script.path, settings.podcast, tags.title, tags.artist, cache_dir, script.cover

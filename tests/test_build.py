@@ -136,6 +136,30 @@ def test_unchanged_rebuild_makes_nothing_and_says_so(built: tuple[Path, dict]) -
     assert _digest(output) == before
 
 
+AUDIO_LIBRARIES = {
+    "pydub", "pyttsx3", "espeakng_loader", "imageio_ffmpeg", "mutagen", "PIL", "piper",
+    "onnxruntime", "numpy", "lameenc", "audioop",
+}  # fmt: skip
+
+
+def test_an_unchanged_rebuild_imports_no_audio_or_speech_library(built: tuple[Path, dict]) -> None:
+    folder, _ = built
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "narrate", "build",
+         str(folder / "heading-styles.txt"), "--out", str(folder / "out"), "--json"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not any(c["synthesized"] for c in json.loads(done.stdout)["episodes"][0]["chapters"])
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "narrate" in imported  # the importtime report is what it seems
+    assert not imported & AUDIO_LIBRARIES
+
+
 def test_editing_one_paragraph_remakes_only_its_chapter(tmp_path: Path) -> None:
     script = copy_data("heading-styles.txt", tmp_path)
     out = str(tmp_path / "out")

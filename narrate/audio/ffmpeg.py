@@ -35,18 +35,52 @@ def encode_mp3(pcm: ChapterPcm, fmt: AudioFormat) -> bytes:
 
     Each chapter is brought to the loudness target on its own (a linear gain, then a limiter for
     the peaks), so cached chapters stay valid and any mix of them lands on the target."""
-    return _encode(pcm, loudness_gain(pcm, fmt), fmt)
+    return _encode(pcm, chapter_level(pcm, fmt), fmt)
 
 
-def _encode(pcm: ChapterPcm, gain: float, fmt: AudioFormat) -> bytes:
-    command = [
-        *_ffmpeg_pcm_input(pcm), "-af", _level_filters(gain, fmt),
+def _encode(pcm: ChapterPcm, level: str, fmt: AudioFormat) -> bytes:
+    command = [*_ffmpeg_pcm_input(pcm), "-af", level, *_mp3_output(fmt), "pipe:1"]
+    return _run_ffmpeg(command, pcm.samples, "encode MP3").stdout
+
+
+def chapter_level(pcm: ChapterPcm, fmt: AudioFormat) -> str:
+    """The loudness decision for a chapter, all of it here: measure the chapter (a sample of
+    it), choose the gain that brings it to the target, and cap its peaks with a limiter under
+    the true-peak ceiling. Returned as the ffmpeg filters that apply it (gain, limiter, then
+    resampling to the output rate); every encoder path goes through this one function."""
+    return _level_filters(loudness_gain(pcm, fmt), fmt)
+
+
+def encode_mp3_pieces(
+    source: Path, sample_rate: int, level: str, fmt: AudioFormat, pieces: list[tuple[int, int]],
+    outputs: list[Path],
+) -> None:  # fmt: skip
+    """Encode a chapter's raw PCM, read from the file `source`, with the filters `level` (from
+    `chapter_level`), into one MP3 per piece: `pieces` are (first, end) sample ranges of the
+    source. One ffmpeg process, in which each piece is read, levelled and encoded on threads of
+    its own, so pieces are encoded at once on as many cores as there are. A single piece is
+    exactly `encode_mp3`'s output for the same PCM."""
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin"]
+    raw = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
+    if len(pieces) == 1:
+        command += [*raw, "-i", f"file:{source.name}"]
+    for first, end in pieces if len(pieces) > 1 else ():
+        # ffmpeg's subfile protocol reads exactly these bytes (the file is named relative to
+        # its folder, so no comma or colon of the user's path can reach the URL)
+        command += [*raw, "-i", f"subfile,,start,{2 * first},end,{2 * end},,:{source.name}"]
+    for number, output in enumerate(outputs):
+        target = f"file:{output.resolve()}"
+        command += ["-map", f"{number}:a", "-af", level, *_mp3_output(fmt), target]
+    _run_ffmpeg(command, b"", "encode MP3", cwd=source.parent)
+
+
+def _mp3_output(fmt: AudioFormat) -> list[str]:
+    return [
         "-ar", str(fmt.sample_rate), "-ac", "1",
         "-c:a", "libmp3lame", "-b:a", f"{fmt.bitrate_kbps}k",
         "-write_xing", "0", "-id3v2_version", "0", "-fflags", "+bitexact",
-        "-f", "mp3", "pipe:1",
+        "-f", "mp3", "-y",
     ]  # fmt: skip
-    return _run_ffmpeg(command, pcm.samples, "encode MP3").stdout
 
 
 def loudness_gain(pcm: ChapterPcm, fmt: AudioFormat) -> float:
@@ -65,7 +99,7 @@ def loudness_gain(pcm: ChapterPcm, fmt: AudioFormat) -> float:
     gain = fmt.loudness_lufs - loudness
     short = ChapterPcm(loudness_sample(pcm, ENCODING_LOSS_BLOCKS), pcm.sample_rate, ())
     before = measure_loudness(short)
-    after = _measure(["-f", "mp3", "-i", "pipe:0"], _encode(short, gain, fmt))
+    after = _measure(["-f", "mp3", "-i", "pipe:0"], _encode(short, _level_filters(gain, fmt), fmt))
     if before is None or after is None:
         return gain
     return gain + (before + gain) - after
@@ -125,10 +159,10 @@ def _ffmpeg_pcm_input(pcm: ChapterPcm) -> list[str]:
 
 
 def _run_ffmpeg(
-    command: list[str], data: bytes, what: str, loglevel: str = "error"
+    command: list[str], data: bytes, what: str, loglevel: str = "error", cwd: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     command = [command[0], "-loglevel", loglevel, *command[1:]]
-    done = subprocess.run(command, input=data, capture_output=True, check=False)
+    done = subprocess.run(command, input=data, capture_output=True, check=False, cwd=cwd)
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
         raise EngineError(f"ffmpeg could not {what}: {reason[-1] if reason else 'no reason given'}")

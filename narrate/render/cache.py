@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from narrate.audio import AudioFormat
-from narrate.audio.mp3 import count_frames, frames_to_ms
+from narrate.audio.mp3 import count_frames, count_frames_in, frames_to_ms
 from narrate.errors import CacheError
-from narrate.files import write_atomic
+from narrate.files import process_exists, replacing, write_atomic
 
 # Bump when the way a chapter is rendered changes in a way its settings do not show.
-RENDER_VERSION = 3
+RENDER_VERSION = 4
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1 << 20
+WORK_FOLDER = "work"
+"""Where chapters are made: `<pid>.<key>/` folders, removed when done."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,23 @@ def chapter_key(spoken: Any, engine_identity: dict[str, str], fmt: AudioFormat) 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+SETTLED_NS = 2_000_000_000
+"""A file's time is trusted to show a change only this long after it was written (file times
+tick coarsely: a rewrite within the same tick keeps the time)."""
+
+
+def _untouched(audio_path: Path, stamp: Any) -> bool:
+    """The audio is as it was when its checksum was taken: same size, time and inode, written
+    long enough ago that any later change would show in its time. Then it is not read again: a
+    rebuild reads only the chapters it joins, once."""
+    try:
+        stat = audio_path.stat()
+    except OSError:
+        return False
+    same = stamp == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return same and time.time_ns() - stat.st_mtime_ns > SETTLED_NS
+
+
 class ChapterCache:
     """A folder of entries: `chapters/<k[:2]>/<k>.mp3` and its `<k>.json` metadata."""
 
@@ -75,7 +99,6 @@ class ChapterCache:
             return None, None
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            data = audio_path.read_bytes()
             entry = CachedChapter(
                 key=key,
                 path=audio_path,
@@ -89,6 +112,12 @@ class ChapterCache:
             return None, f"unreadable ({type(exc).__name__})"
         if meta.get("key") != key:
             return None, "belongs to another key"
+        if _untouched(audio_path, meta.get("stamp")):
+            return entry, None
+        try:
+            data = audio_path.read_bytes()
+        except OSError as exc:
+            return None, f"unreadable ({type(exc).__name__})"
         if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
             return None, "checksum mismatch (truncated or corrupt)"
         return entry, None
@@ -107,12 +136,69 @@ class ChapterCache:
             size=len(mp3),
             sha256=hashlib.sha256(mp3).hexdigest(),
         )
-        meta = {k: v for k, v in asdict(entry).items() if k != "path"}
-        meta["written"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         audio_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(audio_path, mp3)
-        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
+        self._commit(entry, meta_path)
         return entry
+
+    def _commit(self, entry: CachedChapter, meta_path: Path) -> None:
+        """Write the metadata that vouches for an entry's audio (written before it)."""
+        meta = {k: v for k, v in asdict(entry).items() if k != "path"}
+        meta["written"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        stat = entry.path.stat()
+        meta["stamp"] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
+
+    def store_parts(
+        self, key: str, parts: list[Path], sample_rate: int, spans_ms: tuple[tuple[int, int], ...]
+    ) -> CachedChapter:
+        """`store` for audio that lies in files (a long chapter's MP3 is never held whole):
+        the parts are joined into the entry, hashed and counted as they are copied."""
+        audio_path, meta_path = self._paths(key)
+        audio_path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal size
+            for part in parts:
+                with open(part, "rb") as source:
+                    while chunk := source.read(_CHUNK):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        size += len(chunk)
+                        yield chunk
+
+        with replacing(audio_path) as tmp, open(tmp, "wb") as out:
+            frames = count_frames_in(chunks())
+        entry = CachedChapter(
+            key=key,
+            path=audio_path,
+            frames=frames,
+            sample_rate=sample_rate,
+            spans_ms=spans_ms,
+            size=size,
+            sha256=digest.hexdigest(),
+        )
+        self._commit(entry, meta_path)
+        return entry
+
+    @contextmanager
+    def workspace(self, key: str) -> Iterator[Path]:
+        """A scratch folder for making one entry (a chapter's PCM lies there, on disk, not in
+        memory), removed afterwards; those of killed processes are removed next time."""
+        folder = self.root / WORK_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.*"):
+            pid = stale.name.split(".", 1)[0]
+            if pid.isdigit() and not process_exists(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        scratch = folder / f"{os.getpid()}.{self._paths(key)[0].stem}"
+        scratch.mkdir(exist_ok=True)
+        try:
+            yield scratch
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def entries(self) -> list[tuple[str, int]]:
         """Every entry's key and size in bytes (audio and metadata)."""

@@ -6,13 +6,15 @@ chapter spoken in a fresh process sounds the same whatever was built before it.
 
 from __future__ import annotations
 
+import mmap
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from narrate.audio import AudioFormat
-from narrate.audio.ffmpeg import encode_mp3
+from narrate.audio import AudioFormat, ChapterPcm
+from narrate.audio.ffmpeg import chapter_level, encode_mp3_pieces
 from narrate.audio.mp3 import CODEC_DELAY_SAMPLES, count_frames
-from narrate.audio.pcm import assemble
+from narrate.audio.pcm import PcmLayout, assemble_into, plan_pieces
 from narrate.engines import VoiceSettings, engine_kind
 from narrate.errors import CacheError, EngineHiccup
 from narrate.render.cache import CachedChapter, ChapterCache
@@ -47,30 +49,29 @@ class RenderedChapter:
     """(start, end) of each utterance, in ms from the chapter's first sample as decoded."""
 
 
+def expected_length(job: ChapterJob) -> int:
+    """About how long the chapter will play, in characters spoken plus pause milliseconds / 10:
+    enough to order jobs longest first (speech runs near 14 characters a second)."""
+    return sum(len(text) * 7 + pause // 10 for text, pause in job.utterances)
+
+
 def render_chapter(job: ChapterJob) -> CachedChapter:
-    """Speak, assemble and encode a chapter, and store it in the cache."""
-    return store_chapter(job.cache_root, render_audio(job))
+    """Speak, assemble and encode a chapter, and store it in the cache.
+
+    The chapter's PCM goes to a file as it is spoken and the MP3 comes back in files, so memory
+    stays that of one utterance for a chapter of any length."""
+    cache = ChapterCache(job.cache_root)
+    with cache.workspace(job.key) as scratch:
+        outputs, spans_ms = _render_into(job, scratch)
+        return cache.store_parts(job.key, outputs, job.audio.sample_rate, spans_ms)
 
 
 def render_audio(job: ChapterJob) -> RenderedChapter:
-    """Speak, assemble and encode a chapter; touches no file of the build."""
-    speaker = engine_kind(job.voice.engine).open(job.voice)
-    try:
-        pcm = assemble((speaker.synthesize(text), pause) for text, pause in job.utterances)
-    finally:
-        speaker.close()
-    if getattr(speaker, "restarts", 0) and not job.accept_retries:
-        # A retry changes the engine's internal state, and so the samples: start over in a
-        # fresh process rather than keep audio that a clean build would not reproduce.
-        raise EngineHiccup(f"the engine needed {speaker.restarts} retries")
-    mp3 = encode_mp3(pcm, job.audio)
-
-    def to_ms(sample: int) -> int:
-        return round(
-            (sample / pcm.sample_rate + CODEC_DELAY_SAMPLES / job.audio.sample_rate) * 1000
-        )
-
-    spans_ms = tuple((to_ms(first), to_ms(end)) for first, end in pcm.spans)
+    """Speak, assemble and encode a chapter into bytes, in a scratch folder of this machine's
+    own: touches no file of the build (what a cluster worker does)."""
+    with tempfile.TemporaryDirectory(prefix="narrate-chapter-") as scratch:
+        outputs, spans_ms = _render_into(job, Path(scratch))
+        mp3 = b"".join(output.read_bytes() for output in outputs)
     return RenderedChapter(job.key, mp3, job.audio.sample_rate, count_frames(mp3), spans_ms)
 
 
@@ -84,3 +85,43 @@ def store_chapter(cache_root: Path, chapter: RenderedChapter) -> CachedChapter:
         frames = f"{entry.frames} of {chapter.frames} frames"
         raise CacheError(f"chapter {chapter.key[:12]} arrived damaged ({frames})")
     return entry
+
+
+def _render_into(job: ChapterJob, scratch: Path) -> tuple[list[Path], tuple[tuple[int, int], ...]]:
+    """The chapter's MP3 pieces, written in `scratch`, and each utterance's span in ms."""
+    source = scratch / "chapter.pcm"
+    speaker = engine_kind(job.voice.engine).open(job.voice)
+    try:
+        with open(source, "wb") as sink:
+            spoken = ((speaker.synthesize(text), pause) for text, pause in job.utterances)
+            layout = assemble_into(spoken, sink)
+    finally:
+        speaker.close()
+    if getattr(speaker, "restarts", 0) and not job.accept_retries:
+        # A retry changes the engine's internal state, and so the samples: start over in a
+        # fresh process rather than keep audio that a clean build would not reproduce.
+        raise EngineHiccup(f"the engine needed {speaker.restarts} retries")
+    level = _chapter_level(source, layout, job.audio)
+    pieces = plan_pieces(layout, job.audio.sample_rate)
+    outputs = [scratch / f"piece-{number}.mp3" for number in range(len(pieces))]
+    encode_mp3_pieces(source, layout.sample_rate, level, job.audio, pieces, outputs)
+
+    def to_ms(sample: int) -> int:
+        # pieces keep every sound where one piece would put it (see plan_pieces)
+        return round(
+            (sample / layout.sample_rate + CODEC_DELAY_SAMPLES / job.audio.sample_rate) * 1000
+        )
+
+    return outputs, tuple((to_ms(first), to_ms(end)) for first, end in layout.spans)
+
+
+def _chapter_level(source: Path, layout: PcmLayout, fmt: AudioFormat) -> str:
+    """The loudness decision for the chapter in `source`, read through a memory map (only the
+    sampled blocks are read)."""
+    if not layout.samples:
+        return chapter_level(ChapterPcm(b"", layout.sample_rate, layout.spans), fmt)
+    with (
+        open(source, "rb") as handle,
+        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        return chapter_level(ChapterPcm(data, layout.sample_rate, layout.spans), fmt)  # type: ignore[arg-type]

@@ -15,11 +15,12 @@ from dataclasses import replace
 from narrate.engines.piper import THREADS_ENV
 from narrate.errors import EngineHiccup
 from narrate.render.cache import CachedChapter
-from narrate.render.job import ChapterJob, render_chapter
+from narrate.render.job import ChapterJob, expected_length, render_chapter
 
 # Imported once in the fork server so that each worker starts warm.
 _PRELOAD = [
     "narrate.render.job",
+    "narrate.render.warm",
     "narrate.engines.pyttsx3",
     "narrate.engines.piper",
     "pyttsx3.engine",
@@ -27,6 +28,17 @@ _PRELOAD = [
 _PR_SET_PDEATHSIG = 1
 CLEAN_ATTEMPTS = 3
 """Fresh processes tried for a chapter before audio made with engine retries is accepted."""
+
+
+def prestart() -> None:
+    """Start the fork server now, in the background: it imports the engines while the build
+    goes on looking up the other chapters, instead of after (a one-chapter rebuild waits for
+    it otherwise)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 def run_jobs(
@@ -47,7 +59,10 @@ def run_jobs(
         initargs=(threads,),
     )
     try:
-        submitted = {pool.submit(render_chapter, job): (job, 1) for job in jobs}
+        # Longest first: the short ones then fill the gaps, and the workers finish together
+        # instead of one waiting while the other encodes a long chapter that started last.
+        ordered = sorted(jobs, key=expected_length, reverse=True)
+        submitted = {pool.submit(render_chapter, job): (job, 1) for job in ordered}
         pending = set(submitted)
         done_count = 0
         if on_progress:

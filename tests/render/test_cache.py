@@ -67,3 +67,65 @@ def test_missing_entry_is_not_a_problem(tmp_path: Path) -> None:
 def test_keys_never_become_paths(tmp_path: Path) -> None:
     with pytest.raises(CacheError):
         ChapterCache(tmp_path).lookup("../../etc/passwd")
+
+
+def test_an_entry_stored_from_files_is_the_entry_stored_from_their_bytes(tmp_path: Path) -> None:
+    parts = [_mp3(), encode_mp3(ChapterPcm(bytes(4 * 22050), 22050, ()), AudioFormat())]
+    files = []
+    for number, data in enumerate(parts):
+        files.append(tmp_path / f"part-{number}.mp3")
+        files[-1].write_bytes(data)
+    cache = ChapterCache(tmp_path / "cache")
+    from_files = cache.store_parts("ab" * 32, files, 44100, ((1, 2),))
+    from_bytes = cache.store("cd" * 32, b"".join(parts), 44100, ((1, 2),))
+    assert (from_files.frames, from_files.size, from_files.sha256) == (
+        from_bytes.frames, from_bytes.size, from_bytes.sha256,
+    )  # fmt: skip
+    found, problem = cache.lookup("ab" * 32)
+    assert problem is None and found == from_files
+
+
+def test_a_workspace_is_removed_after_use_and_a_dead_process_one_next_time(tmp_path: Path) -> None:
+    cache = ChapterCache(tmp_path)
+    dead = tmp_path / "work" / f"999999999.{'ef' * 32}"
+    dead.mkdir(parents=True)
+    (dead / "chapter.pcm").write_bytes(b"\0" * 10)
+    with cache.workspace("ab" * 32) as scratch:
+        (scratch / "chapter.pcm").write_bytes(b"\0" * 10)
+        assert not dead.exists()
+    assert not scratch.exists()
+
+
+def _settle(entry_path: Path) -> None:
+    """Make an entry look written ten seconds ago (its stamp and its file's time agree)."""
+    import json
+    import os
+
+    stat = entry_path.stat()
+    os.utime(entry_path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**10))
+    meta_path = entry_path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text())
+    meta["stamp"] = [stat.st_size, stat.st_mtime_ns - 10**10, stat.st_ino]
+    meta_path.write_text(json.dumps(meta))
+
+
+def test_a_settled_untouched_entry_is_not_read_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cache = ChapterCache(tmp_path)
+    stored = cache.store("ab" * 32, _mp3(), 44100, ())
+    _settle(stored.path)
+
+    def no_reading(self: Path) -> bytes:
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    found, problem = cache.lookup("ab" * 32)
+    assert problem is None and found == stored
+
+
+def test_a_settled_entry_changed_later_is_checked_and_found_damaged(tmp_path: Path) -> None:
+    cache = ChapterCache(tmp_path)
+    stored = cache.store("ab" * 32, _mp3(), 44100, ())
+    _settle(stored.path)
+    stored.path.write_bytes(b"\x00" * stored.size)  # same size, a new time
+    found, problem = cache.lookup("ab" * 32)
+    assert found is None and problem and "checksum" in problem
