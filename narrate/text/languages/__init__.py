@@ -181,7 +181,10 @@ def language(tag: str = ENGLISH) -> Language:
         base=base,
         direction="rtl" if rtl else "ltr",
         iso639_2=base if len(base) == 3 else _ISO639_2.get(base, "und"),
-        num2words=_num2words_code(base, (match.group("region") or "").upper()),
+        # English keeps its own reader: no need to load num2words (a no-op rebuild stays quick)
+        num2words=None
+        if base == ENGLISH
+        else _num2words_code(base, (match.group("region") or "").upper()),
     )
 
 
