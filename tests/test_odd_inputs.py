@@ -6,7 +6,7 @@ from pathlib import Path
 
 import eyed3
 
-from narrate.text.sentences import MAX_UTTERANCE_CHARS
+from narrate.text.utterances import MAX_UTTERANCE_CHARS
 from tests.conftest import build_json, ffmpeg_chapters, run_narrate
 
 

@@ -10,10 +10,10 @@ from narrate.errors import InputError
 from narrate.text.chapters import Chapter
 from narrate.text.lexicon import Lexicon
 from narrate.text.normalize import spoken_form
+from narrate.text.utterances import cut_long
 
 # Longest text handed to the engine at once: a run with no sentence end is cut at a clause or
 # word boundary so that no engine call is unbounded.
-MAX_UTTERANCE_CHARS = 300
 
 _ABBREVIATIONS = frozenset(
     [
@@ -183,26 +183,9 @@ def split_sentences(paragraph: str) -> list[str]:
         pieces.append(sentence.strip())
         start = match.end()
     pieces.append(paragraph[start:].strip())
-    return [short for piece in pieces if piece for short in _cut_long(piece)]
+    return [short for piece in pieces if piece for short in cut_long(piece)]
 
 
 def _is_abbreviation(word: str) -> bool:
     bare = word.lstrip("\"'“‘(").rstrip("\"'”’»)].").lower()
     return bare in _ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())
-
-
-def _cut_long(text: str) -> list[str]:
-    """Cut at the last clause mark, else the last space, before the limit; else hard-cut."""
-    parts: list[str] = []
-    while len(text) > MAX_UTTERANCE_CHARS:
-        window = text[:MAX_UTTERANCE_CHARS]
-        cut = max(window.rfind(mark) for mark in (", ", "; ", ": ", " — ", " – "))
-        if cut < MAX_UTTERANCE_CHARS // 3:
-            cut = window.rfind(" ")
-        if cut < MAX_UTTERANCE_CHARS // 3:
-            cut = MAX_UTTERANCE_CHARS - 1
-        parts.append(text[: cut + 1].strip())
-        text = text[cut + 1 :].strip()
-    if text:
-        parts.append(text)
-    return parts

@@ -2,7 +2,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from narrate.text.chapters import Chapter
-from narrate.text.sentences import MAX_UTTERANCE_CHARS, Pauses, chapter_sentences, split_sentences
+from narrate.text.sentences import Pauses, chapter_sentences, split_sentences
+from narrate.text.utterances import MAX_UTTERANCE_CHARS
 
 
 def test_sentences_split_at_ends_but_not_after_abbreviations() -> None:

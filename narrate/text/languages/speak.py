@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 from narrate.text.languages import Language, language
 from narrate.text.languages.rules import SPACES, normalize
 from narrate.text.phonemes import split_phonemes
+from narrate.text.utterances import CLAUSE_MARKS, cut_long
 
 if TYPE_CHECKING:
     from narrate.text.chapters import Chapter
     from narrate.text.lexicon import Lexicon
 
-MAX_UTTERANCE_CHARS = 300
 """As in English: the longest text handed to the engine at once."""
 
 _ENDS = ".!?…؟۔।"
 """Sentence ends, with the Arabic question mark, the Urdu full stop and the Devanagari danda."""
 _END = re.compile(rf"[{_ENDS}]+(?:[{SPACES}]*[»”“’\"')\]])*(?=\s)")
 _OPENERS = "\"'“‘«„‚(¿¡[‹"
-_CLAUSES = (", ", "; ", ": ", " — ", " – ", "، ", "؛ ")
+_CLAUSES = (*CLAUSE_MARKS, "، ", "؛ ")
 _INTEGER = re.compile(r"(?<![\w.,:/])\d{1,15}(?![\w]|[.,:/]\d)")
 """A whole number standing alone: clock times, ratios and decimals are left to the voice."""
 _ORDINAL_DOT = frozenset(
@@ -82,7 +82,7 @@ def split_sentences(paragraph: str, tag: str) -> list[str]:
         pieces.append(sentence.strip())
         start = match.end()
     pieces.append(paragraph[start:].strip())
-    return [short for piece in pieces if piece for short in _cut_long(piece)]
+    return [short for piece in pieces if piece for short in cut_long(piece, _CLAUSES)]
 
 
 def _starts_sentence(rest: str, lang: Language) -> bool:
@@ -104,23 +104,6 @@ def _no_end_after(sentence: str, abbreviations: frozenset[str], lang: Language) 
         return True
     # "am 3. Oktober", "im 19. Jahrhundert": a dot after a day or a century number
     return lang.base in _ORDINAL_DOT and last.isdigit() and len(last) <= 2
-
-
-def _cut_long(text: str) -> list[str]:
-    """Cut at the last clause mark (Arabic's too), else the last space, before the limit."""
-    parts: list[str] = []
-    while len(text) > MAX_UTTERANCE_CHARS:
-        window = text[:MAX_UTTERANCE_CHARS]
-        cut = max(window.rfind(mark) for mark in _CLAUSES)
-        if cut < MAX_UTTERANCE_CHARS // 3:
-            cut = window.rfind(" ")
-        if cut < MAX_UTTERANCE_CHARS // 3:
-            cut = MAX_UTTERANCE_CHARS - 1
-        parts.append(text[: cut + 1].strip())
-        text = text[cut + 1 :].strip()
-    if text:
-        parts.append(text)
-    return parts
 
 
 def untitled_chapter(tag: str, index: int) -> str:
