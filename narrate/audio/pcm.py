@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from narrate.audio import ChapterPcm
 from narrate.audio.ffmpeg import ffmpeg_exe
@@ -33,6 +33,12 @@ def load_pydub() -> Any:
     return pydub
 
 
+class PcmSink(Protocol):
+    """Where a chapter's PCM goes as it is made: a file, a meter, or both."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 @dataclass(frozen=True)
 class PcmLayout:
     """Where things lie in a chapter's PCM written out by `assemble_into`, in samples."""
@@ -52,7 +58,7 @@ def assemble(clips_and_pauses: Iterable[tuple[Clip, int]]) -> ChapterPcm:
     return ChapterPcm(samples=sink.getvalue(), sample_rate=layout.sample_rate, spans=layout.spans)
 
 
-def assemble_into(clips_and_pauses: Iterable[tuple[Clip, int]], sink: IO[bytes]) -> PcmLayout:
+def assemble_into(clips_and_pauses: Iterable[tuple[Clip, int]], sink: PcmSink) -> PcmLayout:
     """`assemble`, written to `sink` one clip at a time: memory stays that of one utterance
     however long the chapter."""
     pydub = load_pydub()

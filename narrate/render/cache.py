@@ -25,7 +25,7 @@ from narrate.errors import CacheError
 from narrate.files import process_exists, replacing, write_atomic
 
 # Bump when the way a chapter is rendered changes in a way its settings do not show.
-RENDER_VERSION = 4
+RENDER_VERSION = 5
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
 WORK_FOLDER = "work"

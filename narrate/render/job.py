@@ -6,16 +6,17 @@ chapter spoken in a fresh process sounds the same whatever was built before it.
 
 from __future__ import annotations
 
-import mmap
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from narrate.audio import AudioFormat, ChapterPcm
-from narrate.audio.ffmpeg import chapter_level, encode_mp3_pieces
+from narrate.audio import AudioFormat
+from narrate.audio.ffmpeg import LoudnessMeter, encode_mp3_pieces, level_filters
 from narrate.audio.mp3 import CODEC_DELAY_SAMPLES, count_frames
-from narrate.audio.pcm import PcmLayout, assemble_into, plan_pieces
-from narrate.engines import VoiceSettings, engine_kind
+from narrate.audio.pcm import assemble_into, plan_pieces
+from narrate.engines import Clip, VoiceSettings, engine_kind
 from narrate.errors import CacheError, EngineHiccup
 from narrate.render.cache import CachedChapter, ChapterCache
 
@@ -91,17 +92,25 @@ def _render_into(job: ChapterJob, scratch: Path) -> tuple[list[Path], tuple[tupl
     """The chapter's MP3 pieces, written in `scratch`, and each utterance's span in ms."""
     source = scratch / "chapter.pcm"
     speaker = engine_kind(job.voice.engine).open(job.voice)
+    meter: LoudnessMeter | None = None
     try:
-        with open(source, "wb") as sink:
-            spoken = ((speaker.synthesize(text), pause) for text, pause in job.utterances)
-            layout = assemble_into(spoken, sink)
+        spoken = ((speaker.synthesize(text), pause) for text, pause in job.utterances)
+        opening = next(spoken, None)
+        if opening is not None:
+            # the whole chapter is measured as it is spoken, by a meter working alongside
+            meter = LoudnessMeter(opening[0].sample_rate)
+        with open(source, "wb") as file:
+            layout = assemble_into(_chain(opening, spoken), _Tee(file, meter))
+        loudness = meter.loudness() if meter is not None else None
     finally:
         speaker.close()
+        if meter is not None:
+            meter.close()
     if getattr(speaker, "restarts", 0) and not job.accept_retries:
         # A retry changes the engine's internal state, and so the samples: start over in a
         # fresh process rather than keep audio that a clean build would not reproduce.
         raise EngineHiccup(f"the engine needed {speaker.restarts} retries")
-    level = _chapter_level(source, layout, job.audio)
+    level = level_filters(loudness, job.audio)
     pieces = plan_pieces(layout, job.audio.sample_rate)
     outputs = [scratch / f"piece-{number}.mp3" for number in range(len(pieces))]
     encode_mp3_pieces(source, layout.sample_rate, level, job.audio, pieces, outputs)
@@ -115,13 +124,20 @@ def _render_into(job: ChapterJob, scratch: Path) -> tuple[list[Path], tuple[tupl
     return outputs, tuple((to_ms(first), to_ms(end)) for first, end in layout.spans)
 
 
-def _chapter_level(source: Path, layout: PcmLayout, fmt: AudioFormat) -> str:
-    """The loudness decision for the chapter in `source`, read through a memory map (only the
-    sampled blocks are read)."""
-    if not layout.samples:
-        return chapter_level(ChapterPcm(b"", layout.sample_rate, layout.spans), fmt)
-    with (
-        open(source, "rb") as handle,
-        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
-    ):
-        return chapter_level(ChapterPcm(data, layout.sample_rate, layout.spans), fmt)  # type: ignore[arg-type]
+def _chain(
+    opening: tuple[Clip, int] | None, rest: Iterator[tuple[Clip, int]]
+) -> Iterator[tuple[Clip, int]]:
+    if opening is not None:
+        yield opening
+        yield from rest
+
+
+class _Tee:
+    """Writes to the chapter's file and to its loudness meter."""
+
+    def __init__(self, file: BinaryIO, meter: LoudnessMeter | None) -> None:
+        self._sinks = [sink for sink in (file, meter) if sink is not None]
+
+    def write(self, data: bytes) -> None:
+        for sink in self._sinks:
+            sink.write(data)

@@ -69,14 +69,34 @@ def test_assemble_trims_edge_silence_and_places_pauses() -> None:
     assert len(pcm.samples) // 2 == b1 + rate // 4
 
 
-def test_the_loudness_sample_spreads_over_a_long_chapter_and_is_all_of_a_short_one() -> None:
-    from narrate.audio.ffmpeg import LOUDNESS_BLOCK_S, LOUDNESS_BLOCKS, loudness_sample
+def _tone(seconds: float, amplitude: int, rate: int = 22050) -> bytes:
+    wave = [
+        int(amplitude * math.sin(2 * math.pi * 440 * i / rate)) for i in range(int(seconds * rate))
+    ]
+    return array.array("h", wave).tobytes()
+
+
+def test_the_meter_measures_pcm_written_in_pieces_as_a_whole_and_silence_as_none() -> None:
+    from narrate.audio.ffmpeg import LoudnessMeter, measure_loudness
 
     rate = 22050
-    short = ChapterPcm(bytes(2 * rate * 60), rate, ())
-    assert loudness_sample(short) == short.samples
-    # ten minutes, each second's samples holding its own number: the sample spans the chapter
-    long = ChapterPcm(array.array("h", [s for s in range(600) for _ in range(rate)]).tobytes(), rate, ())
-    picked = array.array("h", loudness_sample(long))
-    assert len(picked) == LOUDNESS_BLOCKS * LOUDNESS_BLOCK_S * rate
-    assert picked[0] == 0 and picked[-1] >= 580
+    loud, quiet = _tone(4, 16000), _tone(4, 4000)
+    whole = measure_loudness(ChapterPcm(loud + quiet, rate, ()))
+    meter = LoudnessMeter(rate)
+    for start in range(0, len(loud + quiet), 4410):
+        meter.write((loud + quiet)[start : start + 4410])
+    assert meter.loudness() == whole
+    # a tone at a quarter of the amplitude is 12 dB quieter; the meter is within a tenth
+    alone = measure_loudness(ChapterPcm(loud, rate, ()))
+    assert alone is not None and whole is not None and alone > whole
+    assert abs(alone - measure_loudness(ChapterPcm(quiet, rate, ())) - 20 * math.log10(4)) < 0.15
+    assert measure_loudness(ChapterPcm(bytes(2 * rate * 3), rate, ())) is None
+
+
+def test_the_gain_brings_the_measured_loudness_to_the_target_plus_what_lame_takes() -> None:
+    from narrate.audio.ffmpeg import encoding_loss_db, level_filters
+
+    fmt = AudioFormat(loudness_lufs=-16.0)
+    assert level_filters(-21.0, fmt).startswith(f"volume={5 + encoding_loss_db(fmt):.2f}dB,")
+    assert level_filters(None, fmt).startswith("volume=0.00dB,")
+    assert encoding_loss_db(AudioFormat(bitrate_kbps=320)) < encoding_loss_db(fmt)

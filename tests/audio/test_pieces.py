@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from narrate.audio import AudioFormat, ChapterPcm
-from narrate.audio.ffmpeg import chapter_level, encode_mp3, encode_mp3_pieces
+from narrate.audio.ffmpeg import encode_mp3, encode_mp3_pieces, level_filters, measure_loudness
 from narrate.audio.mp3 import count_frames, count_frames_in, encoded_frames
 from narrate.audio.pcm import PcmLayout, plan_pieces
 from tests.conftest import ffmpeg
@@ -54,7 +54,9 @@ def test_a_long_chapter_is_cut_in_a_pause_near_its_middle_on_a_frame_boundary() 
     assert a0 == 0 and b1 == layout.samples
     assert (2 * a1) % 1152 == 0 and b0 - a1 == 576  # one output frame of silence is dropped
     assert abs(a1 - layout.samples / 2) < 1.3 * RATE
-    assert any(first + 0.07 * RATE <= a1 and b0 <= end - 0.07 * RATE for first, end in layout.pauses)
+    assert any(
+        first + 0.07 * RATE <= a1 and b0 <= end - 0.07 * RATE for first, end in layout.pauses
+    )
     # short chapters, and chapters with no pause long enough, stay whole
     _, short = _chapter([0.1, 1.4], 5)
     assert plan_pieces(short, 44100) == [(0, short.samples)]
@@ -69,7 +71,7 @@ def test_two_pieces_decode_to_the_same_timing_and_length_as_one(tmp_path: Path) 
     source.write_bytes(samples)
     fmt = AudioFormat()
     whole = encode_mp3(ChapterPcm(samples, RATE, layout.spans), fmt)
-    level = chapter_level(ChapterPcm(samples, RATE, layout.spans), fmt)
+    level = level_filters(measure_loudness(ChapterPcm(samples, RATE, layout.spans)), fmt)
 
     one = [tmp_path / "one.mp3"]
     encode_mp3_pieces(source, RATE, level, fmt, [(0, layout.samples)], one)
