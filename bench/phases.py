@@ -66,10 +66,14 @@ def chapter_phases(script: Path, cache_root: Path) -> dict[str, float]:
     if streamed:
         for attribute, name in [
             ("assemble_into", "chapter: assemble PCM (pydub)"),
-            ("_chapter_level", "chapter: loudness (ffmpeg ebur128)"),
             ("encode_mp3_pieces", "chapter: level + encode (ffmpeg)"),
         ]:
             wrap(job_module, attribute, name)
+        if hasattr(job_module, "_chapter_level"):  # the code before the streamed meter
+            wrap(job_module, "_chapter_level", "chapter: loudness (ffmpeg ebur128)")
+        else:  # the meter works while the chapter is spoken: this is the wait for its result
+            meter = job_module.LoudnessMeter
+            meter.loudness = timed("chapter: loudness (ffmpeg ebur128)", meter.loudness)
     else:
         from narrate.audio import ffmpeg
 

@@ -5,8 +5,6 @@ what was written."""
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -14,18 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from narrate.audio.mp3 import frames_to_ms
-from narrate.engines import VoiceSettings, check_settings, engine_kind
+from narrate.engines import ENGINE_PACKAGES, VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
 from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags
 from narrate.output.episode import episode_tags, positive_number, published, write_mp3
-from narrate.output.records import file_stamps, files_untouched, read_record, write_record
+from narrate.output.records import file_stamps, read_record, write_record
 from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
 from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
 from narrate.text.chapters import Chapter, Outline, split_chapters
 from narrate.text.script import Script, read_script
 from narrate.text.sentences import Sentence, chapter_sentences
+from narrate.uptodate import episode_key, inputs_key, unchanged_report
 
 if TYPE_CHECKING:
     from narrate.render.job import ChapterJob
@@ -61,6 +60,7 @@ def build(
 ) -> list[EpisodeReport]:
     """Build one MP3 per essay in `settings.out_dir`; return what was made."""
     warn = warn or (lambda message: None)
+    inputs = [inputs_key(path, settings) for path in paths]  # before reading: see uptodate
     scripts = [read_script(path, include_all=settings.include_all) for path in paths]
     for script in scripts:
         for message in script.warnings:
@@ -85,7 +85,7 @@ def build(
             c.key for c in episode.chapters if settings.force or c.chapter.index in settings.remake
         }
         if not forced:
-            report = _unchanged_report(episode, settings)
+            report = unchanged_report(episode, settings)
             if report is not None:
                 reports[number] = report
                 continue
@@ -133,7 +133,9 @@ def build(
     for number, episode in enumerate(episodes):
         if number not in reports:
             chapter_entries = [entries[c.key] for c in episode.chapters]
-            reports[number] = write_episode(episode, chapter_entries, made, settings, cache.root)
+            reports[number] = write_episode(
+                episode, chapter_entries, made, settings, cache.root, inputs[number]
+            )
             cache.record_use(episode.output, [c.key for c in episode.chapters])
     if settings.podcast is not None and settings.podcast.base_url:
         from narrate.podcast.publish import write_feed
@@ -191,8 +193,10 @@ def write_episode(
     made: set[str],
     settings: BuildSettings,
     cache_dir: Path,
+    inputs: str | None = None,
 ) -> EpisodeReport:
-    """Write every requested format from the cached chapters, atomically, and record the result."""
+    """Write every requested format from the cached chapters, atomically, and record the result
+    (with `inputs`, the key of what went in: see `narrate.uptodate`)."""
     out_dir = episode.output.parent
     stem = episode.script.stem
     meta = episode.script.meta
@@ -239,7 +243,7 @@ def write_episode(
         episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)
     )
     record.update(
-        episode_key=_episode_key(episode, settings),
+        episode_key=episode_key(episode, settings),
         first_built=first_built,
         guid=record.get("guid") or str(uuid.uuid4()),  # for the life of the episode
         title=tags.title,
@@ -249,44 +253,16 @@ def write_episode(
         episode=positive_number(meta, "episode", episode.script.path),
         season=positive_number(meta, "season", episode.script.path),
         language=episode.language,
+        engine=episode.voice.engine,
+        voice=episode.voice.voice or "",
+        inputs=inputs if episode.voice.engine in ENGINE_PACKAGES else None,
+        warnings=list(script.warnings),
         duration_ms=report.duration_ms,
         chapters=[asdict(r) for r in reports],
         files=file_stamps([path.relative_to(out_dir) for path in files], out_dir),
     )
     write_record(out_dir, stem, record)
     return report
-
-
-def _episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
-    """Changes whenever anything that goes into the episode's files changes."""
-    payload = {
-        "chapters": [[c.key, c.chapter.title] for c in episode.chapters],
-        "title": episode.outline.title,
-        "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
-        "formats": sorted(settings.formats),
-        "podcast": repr(settings.podcast),
-        "format": 4,  # 4: TLAN and the language in the tags
-    }
-    if episode.language != "en":
-        payload["language"] = episode.language
-    if episode.script.cover is not None:  # a document's own cover (an EPUB's)
-        payload["cover"] = hashlib.sha256(episode.script.cover).hexdigest()
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _unchanged_report(episode: PlannedEpisode, settings: BuildSettings) -> EpisodeReport | None:
-    """The last build's report, if its files are all still there untouched and nothing changed."""
-    out_dir = episode.output.parent
-    record = read_record(out_dir, episode.script.stem)
-    if record.get("episode_key") != _episode_key(episode, settings):
-        return None
-    if not files_untouched(out_dir, record.get("files") or {}):
-        return None
-    chapters = tuple(ChapterReport(**{**c, "synthesized": False}) for c in record["chapters"])
-    files = tuple(out_dir / name for name in record["files"])
-    return EpisodeReport(
-        episode.script.path, episode.output, record["duration_ms"], chapters, False, files
-    )
 
 
 def _check_unique_stems(scripts: list[Script]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +13,10 @@ from narrate.audio.mp3 import DEFAULT_BITRATE, MP3_BITRATES
 from narrate.cli.common import CONFIG_HELP, JSON_HELP, LANGUAGE_HELP, LEXICON_HELP, script_paths
 from narrate.console import warn
 from narrate.engines import DEFAULT_RATE
+
+if TYPE_CHECKING:
+    from narrate.output import EpisodeReport
+    from narrate.settings.resolve import BuildSettings
 
 _PAUSE = click.IntRange(0, 10_000)
 
@@ -79,11 +84,26 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
 
     Example: narrate build script/essay.txt --out audio_out --rate 180
     """
-    from narrate.build import build as run_build
-    from narrate.console import ProgressBar, episode_json, episode_line
+    from narrate.console import episode_json, episode_line
     from narrate.settings.resolve import build_settings, read_config
+    from narrate.uptodate import unchanged_reports
 
     settings = build_settings(read_config(config_file), flags)
+    paths = script_paths(scripts)
+    reports = unchanged_reports(paths, settings, warn)  # told without loading the rest
+    if reports is None:
+        reports = _build(paths, settings, as_json)
+    if as_json:
+        click.echo(json.dumps({"episodes": [episode_json(r) for r in reports]}, ensure_ascii=False))
+        return
+    for report in reports:
+        click.echo(episode_line(report))
+
+
+def _build(paths: list[Path], settings: BuildSettings, as_json: bool) -> list[EpisodeReport]:
+    from narrate.build import build as run_build
+    from narrate.console import ProgressBar
+
     if settings.executor == "ray":  # an unreachable cluster fails before anything is written
         from narrate.render.cluster import check_reachable
 
@@ -91,12 +111,7 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
     progress = ProgressBar() if not as_json and sys.stderr.isatty() else None
     try:
         say = progress.warn if progress else warn
-        reports = run_build(script_paths(scripts), settings, on_progress=progress, warn=say)
+        return run_build(paths, settings, on_progress=progress, warn=say)
     finally:  # the bar's line ends before any message: an error, Ctrl-C, the summary
         if progress:
             progress.finish()
-    if as_json:
-        click.echo(json.dumps({"episodes": [episode_json(r) for r in reports]}, ensure_ascii=False))
-        return
-    for report in reports:
-        click.echo(episode_line(report))

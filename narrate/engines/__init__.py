@@ -15,6 +15,9 @@ DEFAULT_ENGINE = "pyttsx3"
 MIN_RATE, MAX_RATE = 80, 450
 DEFAULT_RATE = 175
 
+ENGINE_PACKAGES = {"pyttsx3": ("pyttsx3", "espeakng_loader")}
+"""Engines whose sound is decided by these installed packages alone (Piper's also by its voice
+files): a build that reads nothing new with them can be told up to date without loading them."""
 _ENGINE_MODULES = {"pyttsx3": "narrate.engines.pyttsx3", "piper": "narrate.engines.piper"}
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from narrate.audio.mp3 import MP3_BITRATES
 from narrate.engines import MAX_RATE, MIN_RATE
 from narrate.errors import InputError
-from narrate.text.sentences import MAX_PAUSE_MS, PAUSE_KEYS
+from narrate.text.pauses import MAX_PAUSE_MS, PAUSE_KEYS
 
 CONFIG_NAME = "narrate.toml"
 DEFAULT_CATEGORY = ("Arts", "Books")

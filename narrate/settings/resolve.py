@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narrate.audio import AudioFormat
 from narrate.audio.mp3 import DEFAULT_BITRATE
 from narrate.engines import DEFAULT_ENGINE, DEFAULT_RATE, VoiceSettings
 from narrate.errors import InputError
 from narrate.settings.config import Config, PodcastSettings, find_config, load_config
-from narrate.text.script import Script
-from narrate.text.sentences import PAUSE_KEYS, Pauses, with_pauses
+from narrate.text.pauses import PAUSE_KEYS, Pauses, with_pauses
+
+if TYPE_CHECKING:
+    from narrate.text.script import Script
 
 CACHE_FOLDER = ".narrate-cache"
 FORMATS = ("mp3", "m4b", "chapter-mp3")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from narrate.errors import InputError
 from narrate.text.chapters import Chapter
 from narrate.text.lexicon import Lexicon
 from narrate.text.normalize import spoken_form
+from narrate.text.pauses import Pauses
 from narrate.text.utterances import cut_long
 
 # Longest text handed to the engine at once: a run with no sentence end is cut at a clause or
@@ -75,33 +74,6 @@ _SENTENCE_STARTERS = frozenset(
 )
 # A sentence ends at . ! ? or … (and any closing quotes or brackets) before a capital or digit.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-Ý])")
-
-
-@dataclass(frozen=True)
-class Pauses:
-    """Silences, in milliseconds, placed after each kind of utterance."""
-
-    sentence_ms: int = 350
-    paragraph_ms: int = 800
-    title_ms: int = 1000
-    chapter_ms: int = 1600
-
-
-PAUSE_KEYS = ("sentence", "paragraph", "title", "chapter")
-MAX_PAUSE_MS = 10_000
-
-
-def with_pauses(base: Pauses, overrides: Mapping[str, object], where: str) -> Pauses:
-    """`base` with the pauses named in `overrides` (keys as in PAUSE_KEYS, or with "_ms")."""
-    values = {}
-    for key, value in overrides.items():
-        name = str(key).removesuffix("_ms")
-        if name not in PAUSE_KEYS:
-            raise InputError(f"{where}: unknown pause {key!r} (known: {', '.join(PAUSE_KEYS)})")
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PAUSE_MS:
-            raise InputError(f"{where}: pause {key!r} must be 0 to {MAX_PAUSE_MS} milliseconds")
-        values[f"{name}_ms"] = value
-    return replace(base, **values)
 
 
 @dataclass(frozen=True)

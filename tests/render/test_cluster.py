@@ -247,12 +247,13 @@ def local_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _comparable(path: Path, out: Path) -> bytes:
     """A file's bytes, less what differs between any two builds: an episode's GUID (random, for
-    its life), files' modification times and which chapters this run made in the record, and when
-    a cache entry was written (with its file's size, time and inode stamp)."""
+    its life), files' modification times, which chapters this run made and the key of its inputs
+    (which names the essay's path and the executor) in the record, and when a cache entry was
+    written (with its file's size, time and inode stamp)."""
     relative = path.relative_to(out).parts
     if relative[0] == ".narrate" or (relative[0] == ".narrate-cache" and path.suffix == ".json"):
         data = json.loads(path.read_bytes())
-        for key in ("guid", "files", "written", "stamp"):
+        for key in ("guid", "files", "written", "stamp", "inputs"):
             data.pop(key, None)
         for chapter in data.get("chapters", []):
             chapter.pop("synthesized")

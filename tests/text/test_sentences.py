@@ -2,7 +2,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from narrate.text.chapters import Chapter
-from narrate.text.sentences import Pauses, chapter_sentences, split_sentences
+from narrate.text.pauses import Pauses
+from narrate.text.sentences import chapter_sentences, split_sentences
 from narrate.text.utterances import MAX_UTTERANCE_CHARS
 
 

@@ -17,8 +17,9 @@ from narrate.build import PlannedEpisode, plan_episode
 from narrate.engines import Voice, VoiceSettings
 from narrate.settings.config import Config
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
+from narrate.text.pauses import Pauses
 from narrate.text.script import Script, read_script
-from narrate.text.sentences import Pauses, chapter_sentences
+from narrate.text.sentences import chapter_sentences
 from tests.conftest import build_json, decoded_samples, ffmpeg, run_narrate
 
 DATA = Path(__file__).parents[2] / "data" / "languages"
