@@ -59,7 +59,6 @@ def warn(message: str) -> None:
     click.echo(f"narrate: warning: {message}", err=True)
 
 
-
 def episode_line(report: EpisodeReport) -> str:
     if not report.written:
         return f"{report.output}: up to date, nothing was made"

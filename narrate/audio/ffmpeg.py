@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from functools import cache
@@ -116,6 +117,11 @@ class LoudnessMeter:
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._report
         )
+        if sys.platform.startswith("linux"):  # room for ~20 s of speech: the engine never
+            import fcntl  # waits for the meter to start up
+
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[union-attr]
         self.written = 0
 
     def write(self, data: bytes) -> None:
