@@ -102,10 +102,10 @@ def build(
             if entry is not None:
                 entries[key] = entry
                 continue
-            from narrate.render import job, pool  # lazy: a no-op rebuild imports neither
+            from narrate.render import job, pool, server  # lazy: a no-op imports none of them
 
             if settings.executor == "local":
-                pool.prestart()  # the workers' server starts (once) while the rest are looked up
+                server.prestart()  # the workers' server starts (once) while the rest are looked up
             utterances = tuple((s.spoken, s.pause_after_ms) for s in planned.sentences)
             jobs[key] = job.ChapterJob(key, utterances, episode.voice, settings.audio, cache.root)
 

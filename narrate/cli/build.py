@@ -102,7 +102,7 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
 
 def _build(paths: list[Path], settings: BuildSettings, as_json: bool) -> list[EpisodeReport]:
     if settings.executor == "local":
-        from narrate.render.pool import prestart
+        from narrate.render.server import prestart
 
         prestart()  # the workers' server loads the engines while the build is loaded and planned
     from narrate.build import build as run_build

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import multiprocessing
 import os
 import signal
 import sys
@@ -12,33 +11,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 
-from narrate.engines.piper import THREADS_ENV
 from narrate.errors import EngineHiccup
 from narrate.render.cache import CachedChapter
 from narrate.render.job import ChapterJob, expected_length, render_chapter
+from narrate.render.server import server_context
 
-# Imported once in the fork server so that each worker starts warm.
-_PRELOAD = [
-    "narrate.render.job",
-    "narrate.render.warm",
-    "narrate.engines.pyttsx3",
-    "narrate.engines.piper",
-    "pyttsx3.engine",
-]
 _PR_SET_PDEATHSIG = 1
 CLEAN_ATTEMPTS = 3
 """Fresh processes tried for a chapter before audio made with engine retries is accepted."""
-
-
-def prestart() -> None:
-    """Start the fork server now, in the background: it imports the engines while the build
-    goes on looking up the other chapters, instead of after (a one-chapter rebuild waits for
-    it otherwise)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
 
 
 def run_jobs(
@@ -48,8 +28,7 @@ def run_jobs(
     if not jobs:
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    context = server_context()
     threads = max(1, (os.cpu_count() or 1) // workers)
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -100,6 +79,8 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
 def _start_worker(threads: int) -> None:
     # Engines with threads of their own (Piper's onnxruntime) get a share of the cores: measured,
     # two workers of one thread each beat one of two threads, and oversubscription costs 20-35%.
+    from narrate.engines.piper import THREADS_ENV  # preloaded in the fork server
+
     os.environ.setdefault(THREADS_ENV, str(threads))
     # Ctrl-C reaches the whole process group; the parent decides, and kills workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
