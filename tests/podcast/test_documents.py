@@ -449,3 +449,23 @@ def test_unsafe_file_names_and_naive_dates_are_refused() -> None:
         feed_xml(PODCAST, [_episode(1, "x", slug="café", audio_name="café.mp3")], GUID, FEED_URL, COVER_URL)
     with pytest.raises(ValueError, match="timezone"):
         feed_xml(PODCAST, [_episode(1, "x", pub_date=datetime.datetime(2026, 1, 1))], GUID, FEED_URL, COVER_URL)
+
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(3, 40).flatmap(
+        lambda width: st.tuples(
+            st.just(width),
+            st.lists(st.tuples(st.integers(1, width), st.booleans()), max_size=12),
+        )
+    )
+)
+def test_the_quick_fit_test_agrees_with_laying_out_the_lines(
+    case: tuple[int, list[tuple[int, bool]]],
+) -> None:
+    from narrate.podcast.transcripts import _fits, _lines
+
+    width, shape = case
+    tokens = [("x" * size, glued) for size, glued in shape]
+    assert _fits(tokens, width) == (_lines(tokens, width) is not None)
