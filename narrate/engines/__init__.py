@@ -89,6 +89,18 @@ def engine_kind(name: str) -> EngineKind:
     return importlib.import_module(module)  # type: ignore[return-value]
 
 
+def speaks_alike_in_any_process(name: str) -> bool:
+    """Whether the engine's chapters sound the same in a process that spoke before (Piper: its
+    noise is seeded per loaded voice) or need a fresh process each (espeak-ng keeps state)."""
+    return hasattr(engine_kind(name), "forks_when_open")
+
+
+def forks_when_open(name: str) -> bool:
+    """Whether an open, unused speaker of this engine can be forked for each chapter."""
+    check = getattr(engine_kind(name), "forks_when_open", None)
+    return bool(check and check())
+
+
 def check_settings(settings: VoiceSettings) -> VoiceSettings:
     """Validate rate and voice; fill in the engine's default voice."""
     if not MIN_RATE <= settings.rate <= MAX_RATE:

@@ -117,6 +117,14 @@ def open(settings: VoiceSettings) -> PiperSpeaker:  # noqa: A001 - the EngineKin
     return PiperSpeaker(settings)
 
 
+def forks_when_open() -> bool:
+    """Whether a speaker loaded and not yet spoken with may be forked, each copy then speaking as
+    a freshly loaded one would (same bytes: its noise was seeded at load): loading a voice costs
+    ~0.65 s, so a worker loads it once and forks a process per chapter. Only while onnxruntime
+    has started no threads of its own (one thread per speaker): threads do not survive a fork."""
+    return _threads() == 1
+
+
 class PiperSpeaker:
     """One loaded voice. Its noise is seeded at load, so what it says depends on everything it
     said before: open one per chapter for audio that depends on the chapter alone."""

@@ -6,6 +6,8 @@ chapter spoken in a fresh process sounds the same whatever was built before it.
 
 from __future__ import annotations
 
+import os
+import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,9 +18,10 @@ from narrate.audio import AudioFormat
 from narrate.audio.ffmpeg import LoudnessMeter, encode_mp3_pieces, level_filters
 from narrate.audio.mp3 import CODEC_DELAY_SAMPLES, count_frames
 from narrate.audio.pcm import assemble_into, plan_pieces
-from narrate.engines import Clip, VoiceSettings, engine_kind
-from narrate.errors import CacheError, EngineHiccup
+from narrate.engines import Clip, Speaker, VoiceSettings, engine_kind, forks_when_open
+from narrate.errors import CacheError, EngineError, EngineHiccup
 from narrate.render.cache import CachedChapter, ChapterCache
+from narrate.render.server import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,51 @@ def render_chapter(job: ChapterJob) -> CachedChapter:
 
     The chapter's PCM goes to a file as it is spoken and the MP3 comes back in files, so memory
     stays that of one utterance for a chapter of any length."""
+    if hasattr(os, "fork") and forks_when_open(job.voice.engine):
+        return _in_a_fork(job)
+    return _render_and_store(job, None)
+
+
+def _render_and_store(job: ChapterJob, speaker: Speaker | None) -> CachedChapter:
     cache = ChapterCache(job.cache_root)
     with cache.workspace(job.key) as scratch:
-        outputs, spans_ms = _render_into(job, scratch)
+        outputs, spans_ms = _render_into(job, scratch, speaker)
         return cache.store_parts(job.key, outputs, job.audio.sample_rate, spans_ms)
+
+
+_LOADED: dict[VoiceSettings, Speaker] = {}
+"""Voices this worker loaded and never spoke with: each chapter forks a copy of one."""
+
+
+def _in_a_fork(job: ChapterJob) -> CachedChapter:
+    """The chapter made in a fork of this process, by a copy of a voice loaded once here."""
+    loaded = _LOADED.get(job.voice)
+    if loaded is None:
+        loaded = _LOADED[job.voice] = engine_kind(job.voice.engine).open(job.voice)
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # speaks with its copy, says how it went, and leaves without cleaning up
+        os.close(reader)
+        try:
+            die_with_parent()
+            outcome: tuple[str, object] = ("made", _render_and_store(job, loaded))
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, raised there
+            outcome = ("failed", exc)
+        try:
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(outcome, pipe)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        report = pipe.read()
+    os.waitpid(child, 0)
+    if not report:
+        raise EngineError("the process speaking a chapter died")
+    status, value = pickle.loads(report)
+    if status == "failed":
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[no-any-return]
 
 
 def render_audio(job: ChapterJob) -> RenderedChapter:
@@ -88,10 +132,14 @@ def store_chapter(cache_root: Path, chapter: RenderedChapter) -> CachedChapter:
     return entry
 
 
-def _render_into(job: ChapterJob, scratch: Path) -> tuple[list[Path], tuple[tuple[int, int], ...]]:
-    """The chapter's MP3 pieces, written in `scratch`, and each utterance's span in ms."""
+def _render_into(
+    job: ChapterJob, scratch: Path, speaker: Speaker | None = None
+) -> tuple[list[Path], tuple[tuple[int, int], ...]]:
+    """The chapter's MP3 pieces, written in `scratch`, and each utterance's span in ms; spoken
+    by `speaker`, else by one opened (and closed) here."""
     source = scratch / "chapter.pcm"
-    speaker = engine_kind(job.voice.engine).open(job.voice)
+    if speaker is None:
+        speaker = engine_kind(job.voice.engine).open(job.voice)
     meter: LoudnessMeter | None = None
     try:
         spoken = ((speaker.synthesize(text), pause) for text, pause in job.utterances)

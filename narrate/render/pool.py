@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 
+from narrate.engines import speaks_alike_in_any_process
 from narrate.errors import EngineHiccup
 from narrate.render.cache import CachedChapter
 from narrate.render.job import ChapterJob, expected_length, render_chapter
-from narrate.render.server import server_context
+from narrate.render.server import die_with_parent, server_context
 
-_PR_SET_PDEATHSIG = 1
 CLEAN_ATTEMPTS = 3
 """Fresh processes tried for a chapter before audio made with engine retries is accepted."""
 
@@ -24,16 +22,18 @@ CLEAN_ATTEMPTS = 3
 def run_jobs(
     jobs: list[ChapterJob], workers: int, on_progress: Callable[[int, int], None] | None = None
 ) -> Iterator[CachedChapter]:
-    """Make each chapter in a process of its own; yield each as it is finished."""
+    """Make each chapter in a process of its own (or, for an engine that speaks alike in any
+    process, in a worker that keeps its voice loaded); yield each as it is finished."""
     if not jobs:
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     context = server_context()
     threads = max(1, (os.cpu_count() or 1) // workers)
+    alike = all(speaks_alike_in_any_process(job.voice.engine) for job in jobs)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        max_tasks_per_child=1,
+        max_tasks_per_child=None if alike else 1,
         initializer=_start_worker,
         initargs=(threads,),
     )
@@ -84,7 +84,4 @@ def _start_worker(threads: int) -> None:
     os.environ.setdefault(THREADS_ENV, str(threads))
     # Ctrl-C reaches the whole process group; the parent decides, and kills workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        # Die with the parent (the fork server, which exits when narrate does), even on SIGKILL.
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()

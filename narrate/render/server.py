@@ -7,7 +7,11 @@ loads the engines in its own process while the build goes on loading and plannin
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
+import signal
+import sys
 from multiprocessing.context import BaseContext
 
 # Imported once in the fork server so that each worker starts warm.
@@ -34,3 +38,14 @@ def prestart() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Linux: this process is killed when its parent dies, even by SIGKILL (a worker with the
+    fork server, which exits when narrate does; a chapter's process with its worker)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

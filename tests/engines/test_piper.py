@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -261,3 +262,32 @@ def test_a_build_with_piper_works_like_one_with_espeak(tmp_path: Path) -> None:
     assert [c["synthesized"] for c in edited["chapters"]] == [False, False, True]
     espeak = build_json(str(script), "--out", str(tmp_path / "a"))["episodes"][0]
     assert all(c["synthesized"] for c in espeak["chapters"])  # another engine: another key
+
+
+@needs_joe
+def test_chapters_forked_from_one_loaded_voice_equal_chapters_from_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker loads the voice once and forks a process per chapter: each chapter must be the
+    bytes a freshly loaded voice in a process of its own makes. This process plays the worker."""
+    from narrate.audio import AudioFormat
+    from narrate.render import job as job_module
+
+    voice = check_settings(VoiceSettings(engine="piper"))
+    texts = [("It was late.", 300), (SENTENCE, 800)], [(SENTENCE, 300), ("Nobody came.", 500)]
+    jobs = [
+        job_module.ChapterJob(f"{n:064x}", tuple(said), voice, AudioFormat(), tmp_path / "cache")
+        for n, said in enumerate(texts, 1)
+    ]
+    monkeypatch.setenv(adapter.THREADS_ENV, "1")
+    monkeypatch.setattr(job_module, "_LOADED", {})
+    made = {job.key: job_module.render_chapter(job).path.read_bytes() for job in jobs}
+    assert list(job_module._LOADED) == [voice]  # loaded once, here; spoken only in the forks
+    assert job_module._LOADED[voice]._voice is not None
+    for job in jobs:
+        code = (
+            "import pickle, sys; from narrate.render.job import render_audio\n"
+            f"sys.stdout.buffer.write(render_audio(pickle.loads({pickle.dumps(job)!r})).mp3)"
+        )
+        fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout
+        assert fresh == made[job.key]
