@@ -332,7 +332,7 @@ def test_ctrl_c_cancels_outstanding_chapters_keeps_finished_ones_and_exits_130(
     _wait_for(lambda: list(entries.glob("*/*.json")), "a finished chapter")
     os.killpg(build.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     stdout, stderr = build.communicate(timeout=60)
-    assert build.returncode == 130
+    assert build.returncode == 130, stderr
     assert stdout == ""
     assert stderr.strip().splitlines() == [
         "narrate: interrupted; finished chapters are kept and the next build resumes"
