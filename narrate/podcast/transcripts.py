@@ -123,8 +123,6 @@ def _lines(tokens: list[_Token], width: int) -> list[str] | None:
     whole = sum(lengths) + sum(spaces)
     if whole <= width:
         return [_joined(tokens)]
-    if whole > 2 * width + 1:  # two full lines and the space between them
-        return None
     best: tuple[int, int] | None = None
     top = lengths[0]
     for cut in range(1, len(tokens)):
