@@ -10,6 +10,7 @@ files are hashed there), a feed to write, --force and --chapter, a record withou
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -48,9 +49,7 @@ def inputs_key(script: Path, settings: BuildSettings) -> str | None:
             digest.update(b"absent\n")
         except OSError:
             return None
-    packages = [package for names in ENGINE_PACKAGES.values() for package in names]
-    for stamp in (*_installed(packages), *_code()):
-        digest.update(f"{stamp}\n".encode())
+    digest.update(_installation())
     return digest.hexdigest()
 
 
@@ -119,6 +118,14 @@ def _report(path: Path, stem: str, record: dict[str, Any], out_dir: Path) -> Epi
     return EpisodeReport(
         path, output, int(record["duration_ms"]), chapters, False, files, language, voice
     )
+
+
+@functools.cache
+def _installation() -> bytes:
+    """narrate's own files and the engines' packages, stamped once per process: a build checks
+    them for every essay, twice (the command's quick check, then the build's record)."""
+    packages = [package for names in ENGINE_PACKAGES.values() for package in names]
+    return "".join(f"{stamp}\n" for stamp in (*_installed(packages), *_code())).encode()
 
 
 def _installed(packages: list[str]) -> list[str]:

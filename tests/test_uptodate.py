@@ -69,22 +69,29 @@ def test_any_change_to_what_goes_in_takes_the_full_check(
     copy.write_text(copy.read_text() + "\nOne more line.\n")
     assert len({uptodate.inputs_key(copy, settings), moved, key}) == 3
 
-    # narrate's own files, and the engine's installed package
+    # narrate's own files, and the engine's installed package (stamped once per process: each
+    # step here stands for a new process)
+    def key_in_a_new_process() -> str | None:
+        uptodate._installation.cache_clear()
+        return uptodate.inputs_key(script, settings)
+
     code = tmp_path / "code"
     shutil.copytree(Path(uptodate.__file__).parent, code, ignore=shutil.ignore_patterns("*.pyc"))
     monkeypatch.setattr(uptodate, "_CODE", code)
-    before = uptodate.inputs_key(script, settings)
+    before = key_in_a_new_process()
     normalizer = code / "text" / "normalize.py"
     os.utime(normalizer, ns=(normalizer.stat().st_atime_ns, normalizer.stat().st_mtime_ns + 10**9))
-    assert uptodate.inputs_key(script, settings) != before
+    assert key_in_a_new_process() != before
     package = tmp_path / "site" / "fake_engine"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(package.parent))
     monkeypatch.setattr(uptodate, "ENGINE_PACKAGES", {"pyttsx3": ("fake_engine",)})
-    installed = uptodate.inputs_key(script, settings)
+    installed = key_in_a_new_process()
     (package / "__init__.py").write_text("VERSION = 2\n")  # an upgrade rewrites its files
-    assert uptodate.inputs_key(script, settings) != installed
+    assert key_in_a_new_process() != installed
+    monkeypatch.undo()
+    uptodate._installation.cache_clear()  # the real stamps again for the tests after this one
 
 
 def test_a_changed_flag_or_output_is_built_not_reported(built: tuple[Path, Path, dict]) -> None:
