@@ -74,14 +74,18 @@ def run_jobs(
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
         ray, joined_here = _connect(address)
         try:
-            yield from _run(ray, jobs, workers, on_progress)
+            yield from _run(ray, jobs, workers, on_progress, cancel_on_stop=not joined_here)
         finally:
             if joined_here:
                 ray.shutdown()
 
 
 def _run(
-    ray: Any, jobs: list[ChapterJob], workers: int, on_progress: Callable[[int, int], None] | None
+    ray: Any,
+    jobs: list[ChapterJob],
+    workers: int,
+    on_progress: Callable[[int, int], None] | None,
+    cancel_on_stop: bool,
 ) -> Iterator[CachedChapter]:
     cpus = int(ray.cluster_resources().get("CPU", 1))
     limit = workers or max(1, RESULTS_PER_CPU * cpus)
@@ -137,8 +141,13 @@ def _run(
             yield entry
     except BaseException:
         # Ctrl-C, a refused worker, or the build stopped reading: what is finished stays cached.
-        for ref in in_flight:
-            ray.cancel(ref, force=True)
+        # A driver of our own stops its chapters by leaving: Ray ends a finished job's tasks.
+        # Cancelling them one by one races with a chapter that is just finishing, and that race
+        # aborts the driver inside Ray (task_manager.cc: "Tried to complete task that was not
+        # pending"), so only a caller's own session, which we must not end, cancels them.
+        if cancel_on_stop:
+            for ref in in_flight:
+                ray.cancel(ref, force=True)
         raise
 
 
