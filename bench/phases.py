@@ -148,9 +148,10 @@ def driver_phases(script: Path, out: Path, edit: int) -> dict[str, dict[str, flo
     for attribute, name in [
         ("read_script", "driver: read script"),
         ("plan_episode", "driver: plan (split, sentences, keys)"),
-        ("write_mp3", "driver: join MP3 + ID3 tag"),
+        ("write_audio", "driver: join MP3 + ID3 tag"),
         ("episode_cover", "driver: cover"),
-        ("write_episode_files", "driver: sidecars (JSON, VTT, SRT)"),
+        ("episode_sidecars", "driver: sidecars (JSON, VTT, SRT), beside the join"),
+        ("write_episode_files", "driver: write the sidecars"),
         ("write_record", "driver: record"),
         ("unchanged_report", "driver: up-to-date check"),
         ("check_settings", "driver: check voice"),

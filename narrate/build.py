@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,9 +17,14 @@ from narrate.engines import ENGINE_PACKAGES, VoiceSettings, check_settings, engi
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
 from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags
-from narrate.output.episode import episode_tags, positive_number, published, write_mp3
+from narrate.output.episode import episode_tags, positive_number, published, write_audio
 from narrate.output.records import file_stamps, read_record, write_record
-from narrate.podcast.publish import TimedSentence, episode_cover, write_episode_files
+from narrate.podcast.publish import (
+    TimedSentence,
+    episode_cover,
+    episode_sidecars,
+    write_episode_files,
+)
 from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
 from narrate.text.chapters import Chapter, Outline, split_chapters
@@ -224,21 +230,13 @@ def write_episode(
         for sentence, (first, end) in zip(planned.sentences, entry.spans_ms, strict=True)
     ]
     files: list[Path] = []
-    if "mp3" in settings.formats:
-        write_mp3(parts, marks, tags, episode.output)
-        files.append(episode.output)
-    if "m4b" in settings.formats:
-        from narrate.output.formats import write_m4b
-
-        m4b = episode.output.with_suffix(".m4b")
-        write_m4b(parts, marks, tags, m4b, settings.audio.bitrate_kbps)
-        files.append(m4b)
-    if "chapter-mp3" in settings.formats:
-        from narrate.output.formats import write_chapter_mp3s
-
-        files += write_chapter_mp3s(parts, marks, tags, out_dir, stem)
-        files.append(out_dir / stem / f"{stem}.m3u8")
-    files += write_episode_files(out_dir, stem, tags.title, marks, said)
+    with ThreadPoolExecutor(1) as helper:
+        # The transcripts are Python's work and the joins the kernel's (or ffmpeg's): at once.
+        # Written after the audio, so a failed join leaves no sidecars of a newer episode.
+        sidecars = helper.submit(episode_sidecars, stem, tags.title, marks, said)
+        bitrate = settings.audio.bitrate_kbps
+        files += write_audio(episode.output, parts, marks, tags, settings.formats, bitrate)
+        files += write_episode_files(out_dir, sidecars.result())
     report = EpisodeReport(
         episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -54,6 +54,35 @@ def positive_number(meta: Mapping[str, Any], key: str, script: Path) -> int | No
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InputError(f"{script}: front matter {key!r} must be a positive whole number")
     return value
+
+
+def write_audio(
+    output: Path,
+    parts: Sequence[Path],
+    marks: list[ChapterMark],
+    tags: EpisodeTags,
+    formats: Collection[str],
+    bitrate_kbps: int,
+) -> list[Path]:
+    """Every requested audio format of the episode (`mp3`, `m4b`, `chapter-mp3`), from its
+    chapters' MP3 parts; the files written."""
+    files: list[Path] = []
+    if "mp3" in formats:
+        write_mp3(parts, marks, tags, output)
+        files.append(output)
+    if "m4b" in formats:
+        from narrate.output.formats import write_m4b
+
+        m4b = output.with_suffix(".m4b")
+        write_m4b(parts, marks, tags, m4b, bitrate_kbps)
+        files.append(m4b)
+    if "chapter-mp3" in formats:
+        from narrate.output.formats import write_chapter_mp3s
+
+        stem = output.stem
+        files += write_chapter_mp3s(parts, marks, tags, output.parent, stem)
+        files.append(output.parent / stem / f"{stem}.m3u8")
+    return files
 
 
 def write_mp3(

@@ -37,26 +37,29 @@ class TimedSentence:
     text: str
 
 
-def write_episode_files(
-    out_dir: Path,
-    stem: str,
-    title: str,
-    marks: Sequence[ChapterMark],
-    said: Sequence[TimedSentence],
-) -> list[Path]:
-    """`<stem>.chapters.json`, `<stem>.vtt` and `<stem>.srt` beside the episode's audio."""
+def episode_sidecars(
+    stem: str, title: str, marks: Sequence[ChapterMark], said: Sequence[TimedSentence]
+) -> dict[str, bytes]:
+    """The contents of `<stem>.chapters.json`, `<stem>.vtt` and `<stem>.srt`, by file name."""
     from narrate.podcast.chapters_json import chapters_json
     from narrate.podcast.transcripts import SRT_LINE, VTT_LINE, sentence_cues, srt, webvtt
 
     spans = [(s.start_ms, s.end_ms, s.text) for s in said]
-    outputs = {
-        out_dir / f"{stem}.chapters.json": chapters_json(marks, title),
-        out_dir / f"{stem}.vtt": webvtt(sentence_cues(spans, max_line=VTT_LINE)),
-        out_dir / f"{stem}.srt": srt(sentence_cues(spans, max_line=SRT_LINE)),
+    texts = {
+        f"{stem}.chapters.json": chapters_json(marks, title),
+        f"{stem}.vtt": webvtt(sentence_cues(spans, max_line=VTT_LINE)),
+        f"{stem}.srt": srt(sentence_cues(spans, max_line=SRT_LINE)),
     }
-    for path, text in outputs.items():
-        write_atomic(path, text.encode("utf-8"))
-    return list(outputs)
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
+def write_episode_files(out_dir: Path, sidecars: dict[str, bytes]) -> list[Path]:
+    """Write `episode_sidecars`' files beside the episode's audio, each atomically."""
+    paths = []
+    for name, data in sidecars.items():
+        write_atomic(out_dir / name, data)
+        paths.append(out_dir / name)
+    return paths
 
 
 def episode_cover(

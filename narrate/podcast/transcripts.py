@@ -54,6 +54,9 @@ def _tokens(text: str, width: int) -> list[_Token]:
     """The words, cut after an inner dash and into slices where longer than a line."""
     tokens: list[_Token] = []
     for word in text.split():
+        if len(word) <= width and "\u2014" not in word and "\u2013" not in word:
+            tokens.append((word, False))  # most words: no dash inside, shorter than a line
+            continue
         for part_number, part in enumerate(_INNER_DASH.split(word)):
             for start in range(0, len(part), width):
                 tokens.append((part[start : start + width], part_number > 0 or start > 0))
@@ -63,15 +66,19 @@ def _tokens(text: str, width: int) -> list[_Token]:
 def _pieces(tokens: list[_Token], width: int) -> list[list[_Token]]:
     """The sentence, else its clauses (else runs of words), each fitting two lines; neighbours
     that fit two lines together are put back together."""
-    if _fits(tokens, width):
+    if _filled(_EMPTY, tokens, width) is not None:
         return [tokens]
     pieces: list[list[_Token]] = []
+    last: _Fill | None = None  # how the last piece fills its lines
     for clause in _clauses(tokens):
         for run in _runs(clause, width):
-            if pieces and _fits(pieces[-1] + run, width):
+            joined = _filled(last, run, width) if last is not None else None
+            if joined is not None:
                 pieces[-1] = pieces[-1] + run
+                last = joined
             else:
                 pieces.append(run)
+                last = _filled(_EMPTY, run, width)
     return pieces
 
 
@@ -87,28 +94,47 @@ def _clauses(tokens: list[_Token]) -> list[list[_Token]]:
 def _runs(tokens: list[_Token], width: int) -> list[list[_Token]]:
     """The longest runs of words that fit two lines, from the start."""
     runs: list[list[_Token]] = []
+    last: _Fill | None = None
     for token in tokens:
-        if runs and _fits([*runs[-1], token], width):
-            runs[-1].append(token)
-        else:
-            runs.append([token])
+        added = _fill(last, token, width) if last is not None else None
+        if added is None:
+            runs.append([])
+            added = _fill(_EMPTY, token, width)  # a token is never longer than a line
+        runs[-1].append(token)
+        last = added
     return runs
 
 
+_Fill = tuple[int, int, bool]
+"""Lines filled so far: the line being filled (1 or 2), its length, and whether it is empty."""
+_EMPTY: _Fill = (1, 0, True)
+
+
 def _fits(tokens: list[_Token], width: int) -> bool:
-    """Whether `_lines` can lay the tokens out, told without joining them: the first line
-    filled as far as it goes leaves the least for the second (a book's ~6,000 sentences are
-    tried word by word, ~100,000 times)."""
-    line, length, empty = 1, 0, True
-    for word, glued in tokens:
-        added = len(word) if empty or glued else len(word) + 1
-        if length + added <= width:
-            length, empty = length + added, False
-        elif line == 1 and not empty and len(word) <= width:
-            line, length = 2, len(word)
-        else:
-            return False
-    return True
+    """Whether `_lines` can lay the tokens out, told without joining them."""
+    return _filled(_EMPTY, tokens, width) is not None
+
+
+def _filled(state: _Fill | None, tokens: list[_Token], width: int) -> _Fill | None:
+    for token in tokens:
+        if state is None:
+            break
+        state = _fill(state, token, width)
+    return state
+
+
+def _fill(state: _Fill, token: _Token, width: int) -> _Fill | None:
+    """`state` with one more token, the first line filled as far as it goes (which leaves the
+    least for the second); None if two lines cannot hold it. Fits are told token by token, so
+    a sentence costs its length, not its length squared (a book has ~6,000 sentences)."""
+    line, length, empty = state
+    word, glued = token
+    added = len(word) if empty or glued else len(word) + 1
+    if length + added <= width:
+        return line, length + added, False
+    if line == 1 and not empty and len(word) <= width:
+        return 2, len(word), False
+    return None
 
 
 def _lines(tokens: list[_Token], width: int) -> list[str] | None:
