@@ -30,7 +30,7 @@ def run_jobs(
     context = server_context()
     threads = max(1, (os.cpu_count() or 1) // workers)
     alike = all(speaks_alike_in_any_process(job.voice.engine) for job in jobs)
-    pool = ProcessPoolExecutor(
+    pool = _ChapterPool(
         max_workers=workers,
         mp_context=context,
         max_tasks_per_child=None if alike else 1,
@@ -66,6 +66,21 @@ def run_jobs(
         _stop_now(pool)
         raise
     pool.shutdown()
+
+
+class _ChapterPool(ProcessPoolExecutor):
+    """A process pool that replaces a worker which exits after its chapter only while
+    chapters wait for one. The standard pool always replaces it, so each build ended by
+    starting a fresh worker per core only to stop it again, and shutting down waited for
+    that (~0.1 s of every build, a tenth of a one-chapter rebuild of the essay)."""
+
+    def _adjust_process_count(self) -> None:
+        # Called on submit and when a worker exits; work items stay pending while they run.
+        pending = getattr(self, "_pending_work_items", None)
+        processes = getattr(self, "_processes", None)
+        if pending is not None and processes is not None and len(pending) <= len(processes):
+            return
+        super()._adjust_process_count()  # type: ignore[misc]
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
