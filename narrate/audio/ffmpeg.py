@@ -48,21 +48,49 @@ def encode_mp3_pieces(
 ) -> None:  # fmt: skip
     """Encode a chapter's raw PCM, read from the file `source`, with the filters `level` (from
     `level_filters`), into one MP3 per piece: `pieces` are (first, end) sample ranges of the
-    source. One ffmpeg process, in which each piece is read, levelled and encoded on threads of
-    its own, so pieces are encoded at once on as many cores as there are. A single piece is
-    exactly `encode_mp3`'s output for the same PCM."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin"]
+    source. Each piece is read, levelled and encoded by an ffmpeg process of its own, all at
+    once, so pieces are encoded on as many cores as there are. A single piece is exactly
+    `encode_mp3`'s output for the same PCM."""
     raw = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
-    if len(pieces) == 1:
-        command += [*raw, "-i", f"file:{source.name}"]
-    for first, end in pieces if len(pieces) > 1 else ():
+    commands = []
+    for (first, end), output in zip(pieces, outputs, strict=True):
         # ffmpeg's subfile protocol reads exactly these bytes (the file is named relative to
         # its folder, so no comma or colon of the user's path can reach the URL)
-        command += [*raw, "-i", f"subfile,,start,{2 * first},end,{2 * end},,:{source.name}"]
-    for number, output in enumerate(outputs):
+        url = f"subfile,,start,{2 * first},end,{2 * end},,:{source.name}"
+        if len(pieces) == 1:
+            url = f"file:{source.name}"
         target = f"file:{output.resolve()}"
-        command += ["-map", f"{number}:a", "-af", level, *_mp3_output(fmt), target]
-    _run_ffmpeg(command, b"", "encode MP3", cwd=source.parent)
+        commands.append(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
+             *raw, "-i", url, "-af", level, *_mp3_output(fmt), target]
+        )  # fmt: skip
+    _run_all(commands, "encode MP3", cwd=source.parent)
+
+
+def _run_all(commands: list[list[str]], what: str, cwd: Path) -> None:
+    """Run the commands at once; the first failure is raised once all have ended."""
+    with contextlib.ExitStack() as stack:
+        processes = []
+        for command in commands:
+            errors = stack.enter_context(tempfile.TemporaryFile())
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+                cwd=cwd,
+            )  # fmt: skip
+            stack.callback(_reap, process)
+            processes.append((process, errors))
+        for process, errors in processes:
+            if process.wait() != 0:
+                errors.seek(0)
+                reason = errors.read().decode(errors="replace").strip().splitlines()
+                last = reason[-1] if reason else "no reason given"
+                raise EngineError(f"ffmpeg could not {what}: {last}")
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
 
 
 def _mp3_output(fmt: AudioFormat) -> list[str]:
