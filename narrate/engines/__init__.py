@@ -91,12 +91,13 @@ def engine_kind(name: str) -> EngineKind:
 
 def speaks_alike_in_any_process(name: str) -> bool:
     """Whether the engine's chapters sound the same in a process that spoke before (Piper: its
-    noise is seeded per loaded voice) or need a fresh process each (espeak-ng keeps state)."""
-    return hasattr(engine_kind(name), "forks_when_open")
+    noise is seeded per loaded voice) or need a fresh start each (espeak-ng keeps state)."""
+    return bool(getattr(engine_kind(name), "SPEAKS_ALIKE_IN_ANY_PROCESS", False))
 
 
 def forks_when_open(name: str) -> bool:
-    """Whether an open, unused speaker of this engine can be forked for each chapter."""
+    """Whether an open, unused speaker of this engine can be forked for each chapter, each copy
+    then speaking as a freshly opened one would."""
     check = getattr(engine_kind(name), "forks_when_open", None)
     return bool(check and check())
 

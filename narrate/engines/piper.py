@@ -117,6 +117,10 @@ def open(settings: VoiceSettings) -> PiperSpeaker:  # noqa: A001 - the EngineKin
     return PiperSpeaker(settings)
 
 
+SPEAKS_ALIKE_IN_ANY_PROCESS = True
+"""Its noise is seeded when a voice is loaded: a chapter needs a fresh load, not a fresh process."""
+
+
 def forks_when_open() -> bool:
     """Whether a speaker loaded and not yet spoken with may be forked, each copy then speaking as
     a freshly loaded one would (same bytes: its noise was seeded at load): loading a voice costs

@@ -70,6 +70,15 @@ def open(settings: VoiceSettings) -> Pyttsx3Speaker:  # noqa: A001 - the EngineK
     return Pyttsx3Speaker(settings)
 
 
+def forks_when_open() -> bool:
+    """espeak-ng (Linux): a speaker opened (and warmed up) but not yet used for a chapter may be
+    forked, each copy starting from the state a fresh process would reach (same bytes), so a
+    worker opens the engine once instead of a fresh process per chapter starting it. It runs on
+    the caller's thread (synchronous mode), so nothing is lost in the fork. SAPI5 and NSSS are
+    not forked."""
+    return LINUX
+
+
 class Pyttsx3Speaker:
     """Speaks one utterance at a time into a checked WAV file and returns its samples."""
 
@@ -84,7 +93,7 @@ class Pyttsx3Speaker:
         self._check_words = check_words
         """espeak-ng reports where each word is; other platforms' drivers may not."""
         _remove_scratch_of_dead_processes()
-        self._scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+        self._scratch_of: tuple[int, Path] | None = None
         self._calls = 0
         self.restarts = 0
         """How often a failed call made the adapter drop its driver (for tests and logs)."""
@@ -104,14 +113,25 @@ class Pyttsx3Speaker:
         raise EngineError(f"the speech engine wrote no usable audio for: {text[:60]!r}")
 
     def close(self) -> None:
-        for path in self._scratch.glob("*"):
+        if self._scratch_of is None or self._scratch_of[0] != os.getpid():
+            return  # the folder is another process's (this speaker is a fork's copy)
+        scratch = self._scratch_of[1]
+        self._scratch_of = None
+        for path in scratch.glob("*"):
             path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
-            self._scratch.rmdir()
+            scratch.rmdir()
+
+    def _scratch(self) -> Path:
+        """This process's folder for the engine's files: a fork's copy makes its own."""
+        if self._scratch_of is None or self._scratch_of[0] != os.getpid():
+            folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+            self._scratch_of = (os.getpid(), folder)
+        return self._scratch_of[1]
 
     def _speak_once(self, text: str) -> Clip | None:
         self._calls += 1
-        path = self._scratch / f"utterance-{self._calls}.wav"
+        path = self._scratch() / f"utterance-{self._calls}.wav"
         self._words.clear()
         with contextlib.redirect_stdout(io.StringIO()):
             self._driver.save_to_file(text, str(path))

@@ -1,7 +1,8 @@
 """Making one chapter's audio: speak each utterance, lay out pauses, encode, store.
 
-Runs in a worker process of its own: espeak-ng keeps state across calls within a process, so a
-chapter spoken in a fresh process sounds the same whatever was built before it.
+Runs in a process of its own: espeak-ng keeps state across calls within a process, so a chapter
+spoken from a clean start (a fresh process, or a fork of a worker that opened the engine and has
+spoken no chapter) sounds the same whatever was built before it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import BinaryIO
 
@@ -85,6 +87,8 @@ def _in_a_fork(job: ChapterJob) -> CachedChapter:
     loaded = _LOADED.get(job.voice)
     if loaded is None:
         loaded = _LOADED[job.voice] = engine_kind(job.voice.engine).open(job.voice)
+        # closed when the worker ends (a pool's worker leaves by os._exit: no atexit)
+        Finalize(None, loaded.close, exitpriority=0)
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # speaks with its copy, says how it went, and leaves without cleaning up

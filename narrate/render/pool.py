@@ -1,4 +1,5 @@
-"""Worker processes: one fresh process per chapter, several chapters at once."""
+"""Worker processes: several chapters at once, each spoken from a clean start (a fork of the
+worker's open, unused engine, or a fresh process)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 
-from narrate.engines import speaks_alike_in_any_process
+from narrate.engines import forks_when_open, speaks_alike_in_any_process
 from narrate.errors import EngineHiccup
 from narrate.render.cache import CachedChapter
 from narrate.render.job import ChapterJob, expected_length, render_chapter
@@ -22,18 +23,24 @@ CLEAN_ATTEMPTS = 3
 def run_jobs(
     jobs: list[ChapterJob], workers: int, on_progress: Callable[[int, int], None] | None = None
 ) -> Iterator[CachedChapter]:
-    """Make each chapter in a process of its own (or, for an engine that speaks alike in any
-    process, in a worker that keeps its voice loaded); yield each as it is finished."""
+    """Make each chapter from a clean start: in a fork of a worker that keeps its engine open,
+    in a worker that keeps its voice loaded (an engine that speaks alike in any process), or
+    else in a process of its own; yield each as it is finished."""
     if not jobs:
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     context = server_context()
     threads = max(1, (os.cpu_count() or 1) // workers)
-    alike = all(speaks_alike_in_any_process(job.voice.engine) for job in jobs)
+    # A worker serves many chapters when each starts clean anyway: from a fork of a voice it
+    # loaded once, or in an engine whose sound does not depend on what it said before.
+    reusable = all(
+        forks_when_open(job.voice.engine) or speaks_alike_in_any_process(job.voice.engine)
+        for job in jobs
+    )
     pool = _ChapterPool(
         max_workers=workers,
         mp_context=context,
-        max_tasks_per_child=None if alike else 1,
+        max_tasks_per_child=None if reusable else 1,
         initializer=_start_worker,
         initargs=(threads,),
     )

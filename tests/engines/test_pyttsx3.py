@@ -222,3 +222,68 @@ def test_fresh_processes_running_at_once_speak_identical_samples() -> None:
         results = list(pool.map(run, range(36)))
     assert len(set(results)) == 1, results
     assert results[0].startswith("0 ")  # no call needed a retry
+
+
+_WORKER_FORKING_CHAPTERS = """
+import hashlib, os, pickle, sys, tempfile
+from pathlib import Path
+from narrate.render import job as job_module
+def folders():
+    return {p.name for p in Path(tempfile.gettempdir()).glob("narrate-tts-*")}
+jobs = pickle.loads(bytes.fromhex(sys.argv[1]))
+before = folders()
+made = [hashlib.sha256(job_module.render_chapter(job).path.read_bytes()).hexdigest() for job in jobs]
+left = sorted(name.split("-")[2] for name in folders() - before)
+print(len(job_module._LOADED), " ".join(made), os.getpid(), " ".join(left))
+"""
+
+_FRESH_CHAPTER = """
+import hashlib, pickle, sys
+from narrate.render.job import render_audio
+print(hashlib.sha256(render_audio(pickle.loads(bytes.fromhex(sys.argv[1]))).mp3).hexdigest())
+"""
+
+
+def test_chapters_forked_from_one_open_engine_equal_chapters_from_fresh_processes(
+    tmp_path: Path,
+) -> None:
+    """A worker opens espeak-ng once and forks a process per chapter: each chapter must be the
+    bytes a process of its own makes, and each fork speaks in a scratch folder of its own, gone
+    when it is done. A subprocess plays the worker (espeak-ng stays out of the test process)."""
+    import pickle
+    import subprocess
+    import sys
+
+    from narrate.audio import AudioFormat
+    from narrate.render.job import ChapterJob
+
+    if not adapter.forks_when_open():
+        pytest.skip("only espeak-ng (Linux) is forked")
+    voice = check_settings(VoiceSettings(voice="gmw/en-us", rate=RATE))
+    texts = (
+        [("Chapter One", 900), ("It was late, and the lamp was out.", 300)],
+        [
+            ("Every story starts somewhere.", 500),
+            ("Nobody came.", 300),
+        ],
+    )
+    jobs = [
+        ChapterJob(f"{n:064x}", tuple(said), voice, AudioFormat(), tmp_path / "cache")
+        for n, said in enumerate(texts, 1)
+    ]
+    worker = subprocess.run(
+        [sys.executable, "-c", _WORKER_FORKING_CHAPTERS, pickle.dumps(jobs).hex()],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    loaded, made, pid, left = int(worker[0]), worker[1:3], worker[3], worker[4:]
+    assert loaded == 1  # one engine opened, in the worker
+    assert left == [pid]  # the worker's open engine's folder only: each fork removed its own
+    fresh = [
+        subprocess.run(
+            [sys.executable, "-c", _FRESH_CHAPTER, pickle.dumps(job).hex()],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for job in jobs
+    ]  # fmt: skip
+    assert made == fresh
+    assert made[0] != made[1]
