@@ -3,6 +3,11 @@ commands; nothing else lives here."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
+
 import click
 
 from narrate.cli.build import build
@@ -24,4 +29,26 @@ for command in (chapters, words, build, voices, feed, site, cache):
 
 
 def main() -> None:
-    cli(prog_name="narrate")
+    """The `narrate` command. Once it is done and everything registered to run at exit has run,
+    it leaves without taking the interpreter apart object by object (~40 ms after a build, a
+    twentieth of a one-chapter rebuild of the essay), as mypy does."""
+    atexit.register(_leave, _EXIT_CODE)  # registered first: runs last
+    try:
+        cli(prog_name="narrate")
+    except SystemExit as exc:
+        _EXIT_CODE[0] = exc.code
+        raise
+
+
+_EXIT_CODE: list[object] = [1]
+"""What the command exits with: 1 unless it ends by sys.exit (as click's commands all do)."""
+
+
+def _leave(code: list[object]) -> None:
+    status = code[0]
+    if isinstance(status, str):  # sys.exit("message"): what Python itself would do
+        print(status, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing left to say there
+            stream.flush()
+    os._exit(status if isinstance(status, int) else 0 if status is None else 1)
