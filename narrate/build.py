@@ -5,10 +5,12 @@ what was written."""
 from __future__ import annotations
 
 import datetime
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,12 +131,16 @@ def build(
             (e.script.meta, e.script.path, _episode_tags(e, ""), e.script.cover) for e in episodes
         ]
         covers = draw_covers_ahead(wanted, settings.podcast, cache.root)  # while workers speak
+        # mutagen (~20 ms) is needed the moment the last chapter is in: loaded while they speak
+        tagger = threading.Thread(target=import_module, args=("narrate.output.tags",))
+        tagger.start()
         try:
             for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
                 entries[entry.key] = entry
                 made.add(entry.key)
         finally:
             covers.join()
+            tagger.join()
 
     for number, episode in enumerate(episodes):
         if number not in reports:
