@@ -21,7 +21,6 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -304,6 +303,8 @@ def _model_card(model: Path) -> Path | None:
 def _package_voices() -> list[VoiceFiles]:
     """Voices from installed distributions named `*-piper-voice` whose module offers
     `model_path()` and `config_path()`."""
+    from importlib import metadata  # ~10 ms: not in the workers' server
+
     voices_found = []
     names = {
         re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
@@ -369,6 +370,8 @@ def _license(files: VoiceFiles, config: dict[str, Any]) -> str:
 
 
 def _version(package: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

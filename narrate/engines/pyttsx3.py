@@ -24,7 +24,6 @@ import tempfile
 import time
 import wave
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +351,8 @@ def _load_bundled_espeak() -> None:
 
 
 def _version(package: str) -> str:
+    from importlib import metadata  # ~10 ms: not in every worker, only where keys are made
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
