@@ -40,6 +40,7 @@ def main() -> None:
     except SystemExit as exc:
         _EXIT_CODE[0] = exc.code
         raise
+    _EXIT_CODE[0] = 0
 
 
 def _name_the_main_module() -> None:
@@ -53,7 +54,8 @@ def _name_the_main_module() -> None:
 
 
 _EXIT_CODE: list[object] = [1]
-"""What the command exits with: 1 unless it ends by sys.exit (as click's commands all do)."""
+"""What the command exits with: its sys.exit code (click's commands all end so), 0 if it
+returns, 1 if an exception escapes (Python has printed it by then)."""
 
 
 def _leave(code: list[object]) -> None:

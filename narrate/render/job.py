@@ -89,6 +89,9 @@ def _in_a_fork(job: ChapterJob) -> CachedChapter:
         loaded = _LOADED[job.voice] = engine_kind(job.voice.engine).open(job.voice)
         # closed when the worker ends (a pool's worker leaves by os._exit: no atexit)
         Finalize(None, loaded.close, exitpriority=0)
+    # A voice whose opening needed engine retries passes its count to every fork: each chapter
+    # then raises EngineHiccup, is tried again (by another worker if one is free) and is kept
+    # as the engine made it after CLEAN_ATTEMPTS, as for a fresh process that needed retries.
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # speaks with its copy, says how it went, and leaves without cleaning up
