@@ -446,10 +446,7 @@ def long_chapter_section(bench: Bench) -> Section:
         Figure("long chapter: cold build time", round(cold.elapsed_s, 1), "s", "", None),
         at_most(
             f"long chapter peak RSS, largest process ({cold.polled_max_name})",
-            cold.peak_mb,
-            150,
-            "MB",
-            1,
+            cold.peak_mb, 150, "MB", 1,
         ),  # fmt: skip
     ]
     return section

@@ -56,9 +56,10 @@ def encode_mp3_pieces(
     for (first, end), output in zip(pieces, outputs, strict=True):
         # ffmpeg's subfile protocol reads exactly these bytes (the file is named relative to
         # its folder, so no comma or colon of the user's path can reach the URL)
-        url = f"subfile,,start,{2 * first},end,{2 * end},,:{source.name}"
-        if len(pieces) == 1:
-            url = f"file:{source.name}"
+        url = (
+            f"file:{source.name}" if len(pieces) == 1
+            else f"subfile,,start,{2 * first},end,{2 * end},,:{source.name}"
+        )  # fmt: skip
         target = f"file:{output.resolve()}"
         commands.append(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
@@ -82,15 +83,20 @@ def _run_all(commands: list[list[str]], what: str, cwd: Path) -> None:
         for process, errors in processes:
             if process.wait() != 0:
                 errors.seek(0)
-                reason = errors.read().decode(errors="replace").strip().splitlines()
-                last = reason[-1] if reason else "no reason given"
-                raise EngineError(f"ffmpeg could not {what}: {last}")
+                raise _failed(what, errors.read())
 
 
 def _reap(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+def _failed(what: str, stderr: bytes | str) -> EngineError:
+    """ffmpeg's failure to do `what`, told by the last line it wrote."""
+    text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr
+    lines = text.strip().splitlines()
+    return EngineError(f"ffmpeg could not {what}: {lines[-1] if lines else 'no reason given'}")
 
 
 def _mp3_output(fmt: AudioFormat) -> list[str]:
@@ -171,9 +177,7 @@ class LoudnessMeter:
         report = self._report.read().decode(errors="replace")
         self._report.close()
         if returncode != 0:
-            lines = report.strip().splitlines()
-            reason = lines[-1] if lines else "no reason given"
-            raise EngineError(f"ffmpeg could not measure loudness: {reason}")
+            raise _failed("measure loudness", report)
         return _integrated(report) if self.written else None
 
     def close(self) -> None:
@@ -219,8 +223,7 @@ def _run_ffmpeg(
     command = [command[0], "-loglevel", loglevel, *command[1:]]
     done = subprocess.run(command, input=data, capture_output=True, check=False, cwd=cwd)
     if done.returncode != 0:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()
-        raise EngineError(f"ffmpeg could not {what}: {reason[-1] if reason else 'no reason given'}")
+        raise _failed(what, done.stderr)
     return done
 
 
@@ -258,9 +261,7 @@ def encode_m4b(
             raise
         if returncode != 0:
             errors.seek(0)
-            reason = errors.read().decode(errors="replace").strip().splitlines()
-            last = reason[-1] if reason else "no reason given"
-            raise EngineError(f"ffmpeg could not make the audiobook: {last}")
+            raise _failed("make the audiobook", errors.read())
 
 
 def _feed(stdin: IO[bytes], frames: Iterable[bytes]) -> None:

@@ -112,9 +112,9 @@ class Pyttsx3Speaker:
         raise EngineError(f"the speech engine wrote no usable audio for: {text[:60]!r}")
 
     def close(self) -> None:
-        if self._scratch_of is None or self._scratch_of[0] != os.getpid():
-            return  # the folder is another process's (this speaker is a fork's copy)
-        scratch = self._scratch_of[1]
+        scratch = self._own_scratch()
+        if scratch is None:
+            return  # none made here (a fork's copy leaves the worker's folder alone)
         self._scratch_of = None
         for path in scratch.glob("*"):
             path.unlink(missing_ok=True)
@@ -123,9 +123,15 @@ class Pyttsx3Speaker:
 
     def _scratch(self) -> Path:
         """This process's folder for the engine's files: a fork's copy makes its own."""
+        scratch = self._own_scratch()
+        if scratch is None:
+            scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+            self._scratch_of = (os.getpid(), scratch)
+        return scratch
+
+    def _own_scratch(self) -> Path | None:
         if self._scratch_of is None or self._scratch_of[0] != os.getpid():
-            folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-            self._scratch_of = (os.getpid(), folder)
+            return None
         return self._scratch_of[1]
 
     def _speak_once(self, text: str) -> Clip | None:
