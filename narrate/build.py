@@ -112,8 +112,10 @@ def build(
                 continue
             from narrate.render import job, pool, server  # lazy: a no-op imports none of them
 
-            if settings.executor == "local":
-                server.prestart()  # the workers' server starts (once) while the rest are looked up
+            if settings.executor == "local" and len(jobs) == 1:
+                # a second chapter to make: the workers' server starts (once) while the rest are
+                # looked up (a lone chapter is made in a fork of this process instead)
+                server.prestart()
             utterances = tuple((s.spoken, s.pause_after_ms) for s in planned.sentences)
             jobs[key] = job.ChapterJob(key, utterances, episode.voice, settings.audio, cache.root)
 
@@ -130,12 +132,14 @@ def build(
         wanted = [
             (e.script.meta, e.script.path, _episode_tags(e, ""), e.script.cover) for e in episodes
         ]
+        # started before any thread of ours: a lone chapter is made in a fork of this process
+        chapters = run_jobs(list(jobs.values()), settings.jobs, on_progress)
         covers = draw_covers_ahead(wanted, settings.podcast, cache.root)  # while workers speak
         # mutagen (~20 ms) is needed the moment the last chapter is in: loaded while they speak
         tagger = threading.Thread(target=import_module, args=("narrate.output.tags",))
         tagger.start()
         try:
-            for entry in run_jobs(list(jobs.values()), settings.jobs, on_progress):
+            for entry in chapters:
                 entries[entry.key] = entry
                 made.add(entry.key)
         finally:

@@ -60,7 +60,7 @@ def unchanged_reports(
     again, as a full build would); else None."""
     reports = []
     warnings: list[str] = []
-    stems = [file_name(path.stem, ascii_only=True) or "episode" for path in paths]
+    stems = [_stem(path) for path in paths]
     if len(set(stems)) < len(stems):
         return None  # the full build says which two collide
     for path, stem in zip(paths, stems, strict=True):
@@ -79,6 +79,11 @@ def unchanged_reports(
     for message in warnings:
         warn(message)
     return reports
+
+
+def built_before(paths: Sequence[Path], settings: BuildSettings) -> bool:
+    """Whether every essay has a record of an earlier build in the output folder."""
+    return all(read_record(settings.out_dir, _stem(path)) for path in paths)
 
 
 def episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
@@ -108,6 +113,10 @@ def unchanged_report(episode: PlannedEpisode, settings: BuildSettings) -> Episod
     if not files_untouched(out_dir, record.get("files") or {}):
         return None
     return _report(episode.script.path, episode.script.stem, record, out_dir)
+
+
+def _stem(path: Path) -> str:
+    return file_name(path.stem, ascii_only=True) or "episode"
 
 
 def _report(path: Path, stem: str, record: dict[str, Any], out_dir: Path) -> EpisodeReport:

@@ -197,6 +197,21 @@ def test_editing_one_paragraph_remakes_only_its_chapter(tmp_path: Path) -> None:
     assert all(c["synthesized"] for c in forced["chapters"])
 
 
+def test_remaking_any_one_chapter_alone_gives_the_same_episode(tmp_path: Path) -> None:
+    """A lone chapter is made in a fork of the command's own process, the others by workers:
+    each must sound as the workers made it, so the episode comes out byte for byte the same."""
+    script = copy_data("heading-styles.txt", tmp_path)
+    out = str(tmp_path / "out")
+    first = build_json(str(script), "--out", out, "--jobs", "2")["episodes"][0]
+    episode = Path(first["output"])
+    whole = _digest(episode)
+    for chapter in first["chapters"]:
+        again = build_json(str(script), "--out", out, "--chapter", str(chapter["index"]))
+        made = [c["index"] for c in again["episodes"][0]["chapters"] if c["synthesized"]]
+        assert made == [chapter["index"]]
+        assert _digest(episode) == whole, chapter["title"]
+
+
 def test_changing_voice_or_rate_remakes_everything(tmp_path: Path) -> None:
     script = copy_data("two-chapters.txt", tmp_path)
     out = str(tmp_path / "out")

@@ -102,6 +102,13 @@ def forks_when_open(name: str) -> bool:
     return bool(check and check())
 
 
+def unused_here(name: str) -> bool:
+    """Whether no speaker of this engine was opened in this process, so that a fork of it opens
+    one as a fresh process would (espeak-ng's state, onnxruntime's threads)."""
+    check = getattr(engine_kind(name), "opened_here", None)
+    return check is not None and not check()
+
+
 def check_settings(settings: VoiceSettings) -> VoiceSettings:
     """Validate rate and voice; fill in the engine's default voice."""
     if not MIN_RATE <= settings.rate <= MAX_RATE:

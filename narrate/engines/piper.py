@@ -128,12 +128,22 @@ def forks_when_open() -> bool:
     return _threads() == 1
 
 
+_OPENED_HERE = False
+
+
+def opened_here() -> bool:
+    """Whether this process (or the one it was forked from) loaded a voice."""
+    return _OPENED_HERE
+
+
 class PiperSpeaker:
     """One loaded voice. Its noise is seeded at load, so what it says depends on everything it
     said before: open one per chapter for audio that depends on the chapter alone."""
 
     def __init__(self, settings: VoiceSettings, threads: int | None = None) -> None:
+        global _OPENED_HERE
         files = _voice_files(settings.voice, settings.voice_dirs)
+        _OPENED_HERE = True
         self.voice_id = files.id
         self._voice: PiperVoice | None = _load(files, _threads() if threads is None else threads)
         self._config = _syn_config(settings.rate, self._voice.config.length_scale)

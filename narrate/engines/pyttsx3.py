@@ -78,6 +78,15 @@ def forks_when_open() -> bool:
     return LINUX
 
 
+_OPENED_HERE = False
+
+
+def opened_here() -> bool:
+    """Whether this process (or the one it was forked from) opened a speaker: espeak-ng's state
+    then depends on what it said."""
+    return _OPENED_HERE
+
+
 class Pyttsx3Speaker:
     """Speaks one utterance at a time into a checked WAV file and returns its samples."""
 
@@ -87,6 +96,8 @@ class Pyttsx3Speaker:
         new_driver: DriverFactory | None = None,
         check_words: bool = LINUX,
     ) -> None:
+        global _OPENED_HERE
+        _OPENED_HERE = True
         self._settings = settings
         self._new_driver = new_driver or _new_driver
         self._check_words = check_words

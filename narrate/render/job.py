@@ -8,7 +8,6 @@ spoken no chapter) sounds the same whatever was built before it.
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,9 +20,9 @@ from narrate.audio.ffmpeg import LoudnessMeter, encode_mp3_pieces, level_filters
 from narrate.audio.mp3 import CODEC_DELAY_SAMPLES, count_frames
 from narrate.audio.pcm import assemble_into, plan_pieces
 from narrate.engines import Clip, Speaker, VoiceSettings, engine_kind, forks_when_open
-from narrate.errors import CacheError, EngineError, EngineHiccup
+from narrate.errors import CacheError, EngineHiccup
 from narrate.render.cache import CachedChapter, ChapterCache
-from narrate.render.server import die_with_parent
+from narrate.render.fork import Forked
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,11 @@ def render_chapter(job: ChapterJob) -> CachedChapter:
     stays that of one utterance for a chapter of any length."""
     if hasattr(os, "fork") and forks_when_open(job.voice.engine):
         return _in_a_fork(job)
-    return _render_and_store(job, None)
+    return make_chapter(job)
 
 
-def _render_and_store(job: ChapterJob, speaker: Speaker | None) -> CachedChapter:
+def make_chapter(job: ChapterJob, speaker: Speaker | None = None) -> CachedChapter:
+    """The chapter made in this process, by `speaker` or by a voice opened here, and stored."""
     cache = ChapterCache(job.cache_root)
     with cache.workspace(job.key) as scratch:
         outputs, spans_ms = _render_into(job, scratch, speaker)
@@ -92,30 +92,7 @@ def _in_a_fork(job: ChapterJob) -> CachedChapter:
     # A voice whose opening needed engine retries passes its count to every fork: each chapter
     # then raises EngineHiccup, is tried again (by another worker if one is free) and is kept
     # as the engine made it after CLEAN_ATTEMPTS, as for a fresh process that needed retries.
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # speaks with its copy, says how it went, and leaves without cleaning up
-        os.close(reader)
-        try:
-            die_with_parent()
-            outcome: tuple[str, object] = ("made", _render_and_store(job, loaded))
-        except BaseException as exc:  # noqa: BLE001 - sent to the parent, raised there
-            outcome = ("failed", exc)
-        try:
-            with os.fdopen(writer, "wb") as pipe:
-                pickle.dump(outcome, pipe)
-        finally:
-            os._exit(0)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as pipe:
-        report = pipe.read()
-    os.waitpid(child, 0)
-    if not report:
-        raise EngineError("the process speaking a chapter died")
-    status, value = pickle.loads(report)
-    if status == "failed":
-        raise value  # type: ignore[misc]
-    return value  # type: ignore[no-any-return]
+    return Forked(make_chapter, job, loaded).result()
 
 
 def render_audio(job: ChapterJob) -> RenderedChapter:

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 
-from narrate.engines import forks_when_open, speaks_alike_in_any_process
+from narrate.engines import forks_when_open, speaks_alike_in_any_process, unused_here
 from narrate.errors import EngineHiccup
 from narrate.render.cache import CachedChapter
-from narrate.render.job import ChapterJob, expected_length, render_chapter
+from narrate.render.fork import Forked, can_fork
+from narrate.render.job import ChapterJob, expected_length, make_chapter, render_chapter
 from narrate.render.server import die_with_parent, server_context
 
 CLEAN_ATTEMPTS = 3
@@ -22,6 +23,43 @@ CLEAN_ATTEMPTS = 3
 
 def run_jobs(
     jobs: list[ChapterJob], workers: int, on_progress: Callable[[int, int], None] | None = None
+) -> Iterator[CachedChapter]:
+    """Make each chapter from a clean start and yield each as it is stored. A lone chapter (an
+    edit) is made in a fork of this process, started before this returns; several are made by
+    workers from the fork server (see `_by_workers`)."""
+    if len(jobs) == 1 and can_fork() and unused_here(jobs[0].voice.engine):
+        # No server and no worker to start: a fork of a process that never opened the engine
+        # speaks as a fresh process would (~0.05 s of a one-chapter rebuild of the essay).
+        return _alone(jobs[0], Forked(_make_alone, jobs[0], os.cpu_count() or 1), on_progress)
+    return _by_workers(jobs, workers, on_progress)
+
+
+def _make_alone(job: ChapterJob, threads: int) -> CachedChapter:
+    _share_cores(threads)
+    return make_chapter(job)
+
+
+def _alone(
+    job: ChapterJob, forked: Forked, on_progress: Callable[[int, int], None] | None
+) -> Iterator[CachedChapter]:
+    if on_progress:
+        on_progress(0, 1)
+    try:
+        entry = forked.result()
+    except EngineHiccup:
+        # tried again as the workers would, in fresh processes, counting this attempt
+        yield from _by_workers([job], 1, on_progress, attempts=2)
+        return
+    if on_progress:
+        on_progress(1, 1)
+    yield entry
+
+
+def _by_workers(
+    jobs: list[ChapterJob],
+    workers: int,
+    on_progress: Callable[[int, int], None] | None,
+    attempts: int = 1,
 ) -> Iterator[CachedChapter]:
     """Make each chapter from a clean start: in a fork of a worker that keeps its engine open,
     in a worker that keeps its voice loaded (an engine that speaks alike in any process), or
@@ -48,7 +86,7 @@ def run_jobs(
         # Longest first: the short ones then fill the gaps, and the workers finish together
         # instead of one waiting while the other encodes a long chapter that started last.
         ordered = sorted(jobs, key=expected_length, reverse=True)
-        submitted = {pool.submit(render_chapter, job): (job, 1) for job in ordered}
+        submitted = {pool.submit(render_chapter, job): (job, attempts) for job in ordered}
         pending = set(submitted)
         done_count = 0
         if on_progress:
@@ -99,11 +137,15 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
 
 
 def _start_worker(threads: int) -> None:
+    _share_cores(threads)
+    # Ctrl-C reaches the whole process group; the parent decides, and kills workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+
+
+def _share_cores(threads: int) -> None:
     # Engines with threads of their own (Piper's onnxruntime) get a share of the cores: measured,
     # two workers of one thread each beat one of two threads, and oversubscription costs 20-35%.
     from narrate.engines.piper import THREADS_ENV  # preloaded in the fork server
 
     os.environ.setdefault(THREADS_ENV, str(threads))
-    # Ctrl-C reaches the whole process group; the parent decides, and kills workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
