@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import build_json, copy_data
 
 
@@ -85,3 +87,55 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not [pid for pid in helpers if _alive(pid)]
     assert not (out / "heading-styles.mp3").exists()
+
+
+def _encoders(pids: set[int]) -> set[int]:
+    found = set()
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"libmp3lame" in command:
+            found.add(pid)
+    return found
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "parent killed"])
+def test_an_edits_rebuild_stopped_while_encoding_leaves_no_encoder_and_the_old_episode(
+    tmp_path: Path, stop: str
+) -> None:
+    """A lone chapter is made in a fork of the command. Stopped while ffmpeg encodes it, by
+    Ctrl-C or by the command alone being killed, the encoders must stop at once (not go on
+    writing for seconds after narrate has gone), and the last episode stays as it was."""
+    paragraph = (
+        "The keeper climbed the stairs each evening, counted the steps aloud, and lit the lamp "
+        "that the ships had watched for a hundred years, though fewer came every winter. "
+    ) * 6
+    script = tmp_path / "long.txt"
+    script.write_text(
+        "Opening\n\n" + paragraph + "\n\nThe Long Night\n\n" + "\n\n".join([paragraph] * 16),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = build_json(str(script), "--out", str(out))["episodes"][0]
+    episode = Path(first["output"])
+    before = episode.read_bytes()
+    script.write_text(script.read_text() + " The light still turns.")  # the long chapter
+    process = _start_build(script, out)
+    deadline = time.monotonic() + 60
+    encoders: set[int] = set()
+    while not encoders and time.monotonic() < deadline and process.poll() is None:
+        encoders = _encoders(_descendants(process.pid))
+        time.sleep(0.005)
+    assert encoders, "the rebuild should be encoding its chapter"
+    if stop == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal sends
+    else:
+        os.kill(process.pid, signal.SIGKILL)  # the command alone, not its group
+    process.communicate(timeout=30)
+    assert process.returncode == (130 if stop == "ctrl-c" else -signal.SIGKILL)
+    time.sleep(0.3)  # an orphaned encoder would go on for seconds: its piece is minutes long
+    assert not [pid for pid in encoders if _alive(pid)]
+    assert episode.read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -17,6 +17,7 @@ from typing import IO
 
 from narrate.audio import AudioFormat, ChapterPcm
 from narrate.errors import EngineError
+from narrate.processes import dying_with_parent
 
 M4B_SAMPLE_RATE = 44100
 
@@ -76,7 +77,7 @@ def _run_all(commands: list[list[str]], what: str, cwd: Path) -> None:
             errors = stack.enter_context(tempfile.TemporaryFile())
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
-                cwd=cwd,
+                cwd=cwd, preexec_fn=dying_with_parent(),  # a chapter stopped stops its pieces
             )  # fmt: skip
             stack.callback(_reap, process)
             processes.append((process, errors))
@@ -152,8 +153,9 @@ class LoudnessMeter:
             "-f", "null", "-",
         ]  # fmt: skip
         self._process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._report
-        )
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._report,
+            preexec_fn=dying_with_parent(),
+        )  # fmt: skip
         if sys.platform.startswith("linux"):  # room for ~20 s of speech: the engine never
             import fcntl  # waits for the meter to start up
 

@@ -103,13 +103,16 @@ def build(scripts: tuple[str, ...], config_file: str | None, as_json: bool, **fl
 def _build(paths: list[Path], settings: BuildSettings, as_json: bool) -> list[EpisodeReport]:
     from narrate.uptodate import built_before
 
-    if settings.executor == "local" and not built_before(paths, settings):
-        from narrate.render.server import prestart
+    if settings.executor == "local":
+        from narrate.render import server
 
-        # A first build makes every chapter: the workers' server loads the engines while the
-        # build is loaded and planned. A rebuild waits to see what to make (an edit's lone
-        # chapter is made in a fork of this process, with no server: ~25 ms sooner).
-        prestart()
+        # What a chapter needs is loaded while the build is loaded and planned: by the workers'
+        # server for a first build, which makes every chapter; by a fork of this process for a
+        # rebuild, which most often makes one (an edit's) and needs no server.
+        if built_before(paths, settings):
+            server.fork_ahead()
+        else:
+            server.prestart()
     from narrate.build import build as run_build
     from narrate.console import ProgressBar
 

@@ -12,10 +12,11 @@ from dataclasses import replace
 
 from narrate.engines import forks_when_open, speaks_alike_in_any_process, unused_here
 from narrate.errors import EngineHiccup
+from narrate.processes import die_with_parent
 from narrate.render.cache import CachedChapter
 from narrate.render.fork import Forked, can_fork
 from narrate.render.job import ChapterJob, expected_length, make_chapter, render_chapter
-from narrate.render.server import die_with_parent, server_context
+from narrate.render.server import server_context, take_fork_ahead
 
 CLEAN_ATTEMPTS = 3
 """Fresh processes tried for a chapter before audio made with engine retries is accepted."""
@@ -27,10 +28,17 @@ def run_jobs(
     """Make each chapter from a clean start and yield each as it is stored. A lone chapter (an
     edit) is made in a fork of this process, started before this returns; several are made by
     workers from the fork server (see `_by_workers`)."""
-    if len(jobs) == 1 and can_fork() and unused_here(jobs[0].voice.engine):
+    ahead = take_fork_ahead()
+    if len(jobs) == 1 and unused_here(jobs[0].voice.engine):
         # No server and no worker to start: a fork of a process that never opened the engine
         # speaks as a fresh process would (~0.05 s of a one-chapter rebuild of the essay).
-        return _alone(jobs[0], Forked(_make_alone, jobs[0], os.cpu_count() or 1), on_progress)
+        job, threads = jobs[0], os.cpu_count() or 1
+        if ahead is not None:
+            return _alone(job, ahead.give(_make_alone, job, threads), on_progress)
+        if can_fork():
+            return _alone(job, Forked(_make_alone, job, threads), on_progress)
+    if ahead is not None:
+        ahead.kill()
     return _by_workers(jobs, workers, on_progress)
 
 

@@ -7,12 +7,12 @@ loads the engines in its own process while the build goes on loading and plannin
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import multiprocessing
-import signal
-import sys
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING, Any
+
+from narrate.render.fork import Forked, can_fork
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # Imported once in the fork server so that each worker starts warm.
 _PRELOAD = [
@@ -26,6 +26,8 @@ _PRELOAD = [
 
 def server_context() -> BaseContext:
     """The multiprocessing context whose processes come from the preloaded fork server."""
+    import multiprocessing
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return context
@@ -40,12 +42,17 @@ def prestart() -> None:
     forkserver.ensure_running()
 
 
-_PR_SET_PDEATHSIG = 1
+_AHEAD: list[Forked[Any]] = []
 
 
-def die_with_parent() -> None:
-    """Linux: this process is killed when its parent dies, even by SIGKILL (a worker with the
-    fork server, which exits when narrate does; a chapter's process with its worker)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+def fork_ahead() -> None:
+    """Fork this process now, to load what a chapter needs while the build is loaded and
+    planned: a rebuild most often makes one chapter (an edit's), and this fork then makes it
+    (`take_fork_ahead`). No server: a lone chapter needs none."""
+    if can_fork() and not _AHEAD:
+        _AHEAD.append(Forked.ahead([*_PRELOAD, "narrate.render.pool"]))
+
+
+def take_fork_ahead() -> Forked[Any] | None:
+    """The fork made ahead, if any, for the caller to give a call to or to kill."""
+    return _AHEAD.pop() if _AHEAD else None

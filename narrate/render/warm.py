@@ -4,7 +4,7 @@ chapter needs already loaded (pydub alone cost each worker ~0.05-0.1 s: 61 times
 from __future__ import annotations
 
 from narrate.audio.pcm import load_pydub
-from narrate.render.server import die_with_parent
+from narrate.processes import die_with_parent
 
 load_pydub()  # quietly: pydub warns on import when no ffmpeg is on PATH
 

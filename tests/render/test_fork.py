@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 
 import pytest
@@ -48,3 +49,22 @@ def test_no_fork_while_another_thread_runs() -> None:
     finally:
         release.set()
         other.join()
+
+
+def _loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def test_a_fork_made_ahead_loads_then_makes_the_call_given_later() -> None:
+    assert "tabnanny" not in sys.modules  # imported by nothing narrate or pytest runs
+    ahead = Forked.ahead(["tabnanny"])
+    assert ahead.give(_loaded, "tabnanny").result() is True
+    assert "tabnanny" not in sys.modules
+
+
+def test_a_fork_made_ahead_and_not_needed_is_stopped() -> None:
+    ahead = Forked.ahead([])
+    pid = ahead._pid
+    ahead.kill()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # gone, and reaped
