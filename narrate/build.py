@@ -4,24 +4,28 @@ what was written."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from narrate.audio.mp3 import frames_to_ms
 from narrate.engines import ENGINE_PACKAGES, VoiceSettings, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
 from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags
-from narrate.output.episode import episode_tags, positive_number, published, write_audio
+from narrate.output.episode import (
+    episode_tags,
+    positive_number,
+    prompt_thread_switches,
+    published,
+    write_audio,
+)
 from narrate.output.records import file_stamps, read_record, write_record
 from narrate.podcast.publish import (
     TimedSentence,
@@ -31,14 +35,15 @@ from narrate.podcast.publish import (
 )
 from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
+from narrate.text import plans as plans_module
 from narrate.text.chapters import Chapter, Outline, split_chapters
+from narrate.text.lexicon import lexicon_for
 from narrate.text.script import Script, read_script
 from narrate.text.sentences import Sentence, chapter_sentences
-from narrate.uptodate import episode_key, inputs_key, unchanged_report
+from narrate.uptodate import episode_key, inputs_key, planning_version, unchanged_report
 
 if TYPE_CHECKING:
     from narrate.render.job import ChapterJob
-    from narrate.text.lexicon import Lexicon
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class PlannedChapter:
     chapter: Chapter
     sentences: tuple[Sentence, ...]
     key: str
+    plan_key: str = ""
+    """What the sentences were made from: the chapter, how it is said, narrate's version."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,14 @@ def build(
     out_dir = prepare_out_dir(settings.out_dir)
     cache = ChapterCache(settings.cache_root)
     episodes = [
-        plan_episode(script, replace(c, voice=checked[c.voice]), out_dir, identities, settings)
+        plan_episode(
+            script,
+            replace(c, voice=checked[c.voice]),
+            out_dir,
+            identities,
+            settings,
+            {} if settings.force else cache.plans(out_dir / f"{script.stem}.mp3"),
+        )  # fmt: skip
         for script, c in zip(scripts, chosen, strict=True)
     ]
 
@@ -154,7 +168,9 @@ def build(
             reports[number] = write_episode(
                 episode, chapter_entries, made, settings, cache.root, inputs[number]
             )
-            cache.record_use(episode.output, [c.key for c in episode.chapters])
+            keys = [c.key for c in episode.chapters]
+            plans = plans_module.record((c.plan_key, c.sentences) for c in episode.chapters)
+            cache.record_use(episode.output, keys, plans)
     if settings.podcast is not None and settings.podcast.base_url:
         from narrate.podcast.publish import write_feed
 
@@ -171,32 +187,28 @@ def plan_episode(
     out_dir: Path,
     identities: dict[VoiceSettings, dict[str, str]],
     settings: BuildSettings,
+    plans: Mapping[str, Any] | None = None,
 ) -> PlannedEpisode:
-    """The episode's chapters, what each will say, and the cache key of each."""
+    """The episode's chapters, what each will say, and the cache key of each. `plans` (what an
+    earlier build recorded) gives the sentences of the chapters it planned the same way."""
     language = chosen.language
     outline = split_chapters(script, language)
-    lexicon = load_lexicon(chosen.lexicon, language)
+    lexicon = lexicon_for(chosen.lexicon, language)
     identity = identities[chosen.voice]
     if language != "en":  # English keys stay as they were: caches made before still serve
         identity = {**identity, "language": language}
+    how = plans_module.planning(planning_version(), chosen.pauses, lexicon, language)
     planned = []
     for chapter in outline.chapters:
-        sentences = chapter_sentences(chapter, chosen.pauses, lexicon, language)
-        spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
-        planned.append(
-            PlannedChapter(chapter, sentences, chapter_key(spoken, identity, settings.audio))
+        plan_key = plans_module.plan_key(how, chapter)
+        sentences = plans_module.recorded(plans, plan_key) or chapter_sentences(
+            chapter, chosen.pauses, lexicon, language
         )
+        spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
+        key = chapter_key(spoken, identity, settings.audio)
+        planned.append(PlannedChapter(chapter, sentences, key, plan_key))
     output = out_dir / f"{script.stem}.mp3"
     return PlannedEpisode(script, outline, output, tuple(planned), chosen.voice, language)
-
-
-def load_lexicon(path: Path | None, language: str = "en") -> Lexicon | None:
-    """The pronunciation entries, `[words.<language>]` first; None without a file."""
-    if path is None:
-        return None
-    from narrate.text.lexicon import load_lexicon as load
-
-    return load(path, language)
 
 
 def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
@@ -242,7 +254,7 @@ def write_episode(
         for sentence, (first, end) in zip(planned.sentences, entry.spans_ms, strict=True)
     ]
     files: list[Path] = []
-    with ThreadPoolExecutor(1) as helper, _prompt_thread_switches():
+    with ThreadPoolExecutor(1) as helper, prompt_thread_switches():
         # The transcripts are Python's work and the joins the kernel's (or ffmpeg's): at once.
         # Written after the audio, so a failed join leaves no sidecars of a newer episode.
         sidecars = helper.submit(episode_sidecars, stem, tags.title, marks, said)
@@ -273,19 +285,6 @@ def write_episode(
     )
     write_record(out_dir, stem, record)
     return report
-
-
-@contextlib.contextmanager
-def _prompt_thread_switches(seconds: float = 0.0005) -> Iterator[None]:
-    """A thread waiting for the GIL gets it within `seconds` instead of Python's 5 ms. The join
-    makes hundreds of short system calls, each of which waits for the GIL while the transcripts'
-    thread runs Python: a book's join took 0.53 s beside it, 0.13 s alone."""
-    default = sys.getswitchinterval()
-    sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(default)
 
 
 def _check_unique_stems(scripts: list[Script]) -> None:

@@ -15,6 +15,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,6 +128,14 @@ def _report(path: Path, stem: str, record: dict[str, Any], out_dir: Path) -> Epi
     return EpisodeReport(
         path, output, int(record["duration_ms"]), chapters, False, files, language, voice
     )
+
+
+@functools.cache
+def planning_version() -> str:
+    """What the way an essay is split and said depends on besides the essay and its settings:
+    narrate's own files, the number speller and Python (its Unicode tables)."""
+    stamps = [sys.version, *_installed(["num2words"])]
+    return hashlib.sha256(_installation() + "\n".join(stamps).encode()).hexdigest()
 
 
 @functools.cache

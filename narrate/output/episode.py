@@ -3,10 +3,12 @@ frames behind one ID3 tag."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shutil
-from collections.abc import Collection, Mapping, Sequence
+import sys
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -100,6 +102,19 @@ def write_mp3(
                     copy_file(source, handle)
     except OSError as exc:
         raise OutputError(f"{output}: cannot write the episode ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def prompt_thread_switches(seconds: float = 0.0005) -> Iterator[None]:
+    """A thread waiting for the GIL gets it within `seconds` instead of Python's 5 ms. The join
+    makes hundreds of short system calls, each of which waits for the GIL while the transcripts'
+    thread runs Python: a book's join took 0.53 s beside it, 0.13 s alone."""
+    default = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(default)
 
 
 def copy_file(source: BinaryIO, target: BinaryIO) -> None:

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -226,13 +226,27 @@ class ChapterCache:
         ]
         return stray
 
-    def record_use(self, output: Path, keys: list[str]) -> None:
-        """Remember which entries an output's latest build used (for `narrate cache clean`)."""
-        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32]
-        record = {"output": str(output.resolve()), "keys": keys}
-        path = self.root / "uses" / f"{name}.json"
+    def record_use(
+        self, output: Path, keys: list[str], plans: Mapping[str, object] | None = None
+    ) -> None:
+        """Remember which entries an output's latest build used (for `narrate cache clean`),
+        and how its chapters were planned (`plans`, for the next build: see `plans`)."""
+        record = {"output": str(output.resolve()), "keys": keys, "plans": plans or {}}
+        path = self._uses_path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(record, indent=1).encode())
+        write_atomic(path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+
+    def plans(self, output: Path) -> dict[str, Any]:
+        """The plans recorded by the output's latest build ({} if none or unreadable)."""
+        try:
+            plans = json.loads(self._uses_path(output).read_bytes())["plans"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+        return plans if isinstance(plans, dict) else {}
+
+    def _uses_path(self, output: Path) -> Path:
+        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32]
+        return self.root / "uses" / f"{name}.json"
 
     def keys_in_use(self) -> set[str]:
         """Keys used by the latest build of every output that still exists."""

@@ -88,6 +88,11 @@ def _word_pattern(key: str) -> str:
     return r"\s+".join(parts)
 
 
+def lexicon_for(path: Path | None, language: str = "en") -> Lexicon | None:
+    """The pronunciation entries, `[words.<language>]` first; None without a file."""
+    return None if path is None else load_lexicon(path, language)
+
+
 def load_lexicon(path: Path, language: str = "en") -> Lexicon:
     """The `[words]` table of a pronunciations file, with the entries of `[words.<language>]`
     (e.g. `[words.fr]`, or `[words.pt-BR]` before `[words.pt]`) over it; `InputError` naming
