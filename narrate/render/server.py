@@ -1,8 +1,9 @@
-"""The fork server every chapter's worker is forked from: started as early as a build knows it
-may need one, preloaded with what a chapter needs, so that each worker starts warm.
+"""Where chapters' processes come from, started as early as a build knows it may need them and
+preloaded with what a chapter needs: the fork server every worker is forked from (a first
+build), or a fork of the command made ahead for a lone chapter (a rebuild).
 
-Kept apart from the pool so that starting it imports no more than multiprocessing: the server
-loads the engines in its own process while the build goes on loading and planning.
+Kept apart from the pool so that starting either imports no more than it must: the engines are
+loaded in the other process while the build goes on loading and planning.
 """
 
 from __future__ import annotations
