@@ -37,7 +37,7 @@ from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
 from narrate.text import plans as plans_module
 from narrate.text.chapters import Chapter, Outline, split_chapters
-from narrate.text.lexicon import lexicon_for
+from narrate.text.lexicon import lexicon_at
 from narrate.text.script import Script, read_script
 from narrate.text.sentences import Sentence, chapter_sentences
 from narrate.uptodate import episode_key, inputs_key, planning_version, unchanged_report
@@ -51,7 +51,7 @@ class PlannedChapter:
     chapter: Chapter
     sentences: tuple[Sentence, ...]
     key: str
-    plan_key: str = ""
+    plan_key: str
     """What the sentences were made from: the chapter, how it is said, narrate's version."""
 
 
@@ -88,17 +88,11 @@ def build(
     identities = {voice: engine_kind(voice.engine).identity(voice) for voice in checked.values()}
     out_dir = prepare_out_dir(settings.out_dir)
     cache = ChapterCache(settings.cache_root)
-    episodes = [
-        plan_episode(
-            script,
-            replace(c, voice=checked[c.voice]),
-            out_dir,
-            identities,
-            settings,
-            {} if settings.force else cache.plans(out_dir / f"{script.stem}.mp3"),
-        )  # fmt: skip
-        for script, c in zip(scripts, chosen, strict=True)
-    ]
+    episodes = []
+    for script, c in zip(scripts, chosen, strict=True):
+        plans = {} if settings.force else cache.plans(episode_output(out_dir, script))
+        voiced = replace(c, voice=checked[c.voice])
+        episodes.append(plan_episode(script, voiced, out_dir, identities, settings, plans))
 
     reports: dict[int, EpisodeReport] = {}
     entries: dict[str, CachedChapter] = {}
@@ -193,7 +187,7 @@ def plan_episode(
     earlier build recorded) gives the sentences of the chapters it planned the same way."""
     language = chosen.language
     outline = split_chapters(script, language)
-    lexicon = lexicon_for(chosen.lexicon, language)
+    lexicon = lexicon_at(chosen.lexicon, language)
     identity = identities[chosen.voice]
     if language != "en":  # English keys stay as they were: caches made before still serve
         identity = {**identity, "language": language}
@@ -207,8 +201,12 @@ def plan_episode(
         spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
         key = chapter_key(spoken, identity, settings.audio)
         planned.append(PlannedChapter(chapter, sentences, key, plan_key))
-    output = out_dir / f"{script.stem}.mp3"
+    output = episode_output(out_dir, script)
     return PlannedEpisode(script, outline, output, tuple(planned), chosen.voice, language)
+
+
+def episode_output(out_dir: Path, script: Script) -> Path:
+    return out_dir / f"{script.stem}.mp3"
 
 
 def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:

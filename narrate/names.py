@@ -13,6 +13,12 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
+def episode_stem(script_name: str) -> str:
+    """An essay's output name, from its file name without extension: what its episode's files
+    and records are called."""
+    return file_name(script_name, ascii_only=True) or "episode"
+
+
 def file_name(text: str, limit: int = 80, ascii_only: bool = False) -> str:
     """`text` as a name every common file system takes: no path separators or reserved
     characters, no edge dots or spaces, no reserved device name, at most `limit` characters.

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from narrate.engines import ENGINE_PACKAGES
-from narrate.names import file_name
+from narrate.names import episode_stem
 from narrate.output import ChapterReport, EpisodeReport
 from narrate.output.records import files_untouched, read_record
 from narrate.settings.resolve import LEXICON_NAME, BuildSettings
@@ -61,7 +61,7 @@ def unchanged_reports(
     again, as a full build would); else None."""
     reports = []
     warnings: list[str] = []
-    stems = [_stem(path) for path in paths]
+    stems = [episode_stem(path.stem) for path in paths]
     if len(set(stems)) < len(stems):
         return None  # the full build says which two collide
     for path, stem in zip(paths, stems, strict=True):
@@ -84,7 +84,7 @@ def unchanged_reports(
 
 def built_before(paths: Sequence[Path], settings: BuildSettings) -> bool:
     """Whether every essay has a record of an earlier build in the output folder."""
-    return all(read_record(settings.out_dir, _stem(path)) for path in paths)
+    return all(read_record(settings.out_dir, episode_stem(path.stem)) for path in paths)
 
 
 def episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
@@ -114,10 +114,6 @@ def unchanged_report(episode: PlannedEpisode, settings: BuildSettings) -> Episod
     if not files_untouched(out_dir, record.get("files") or {}):
         return None
     return _report(episode.script.path, episode.script.stem, record, out_dir)
-
-
-def _stem(path: Path) -> str:
-    return file_name(path.stem, ascii_only=True) or "episode"
 
 
 def _report(path: Path, stem: str, record: dict[str, Any], out_dir: Path) -> EpisodeReport:

@@ -36,7 +36,7 @@ def chapters(
     from narrate.console import document_json, document_lines
     from narrate.settings.resolve import BuildSettings, read_config
     from narrate.text.chapters import split_chapters
-    from narrate.text.lexicon import lexicon_for
+    from narrate.text.lexicon import lexicon_at
     from narrate.text.script import read_script
     from narrate.text.sentences import chapter_sentences
 
@@ -48,7 +48,7 @@ def chapters(
     tag = settings.language_for(essay)
     outline = split_chapters(essay, tag)
     pauses = settings.pauses_for(essay)
-    entries = lexicon_for(settings.lexicon_for(essay), tag) if spoken else None
+    entries = lexicon_at(settings.lexicon_for(essay), tag) if spoken else None
     rows: list[dict[str, Any]] = []
     for chapter in outline.chapters:
         row = {"index": chapter.index, "title": chapter.title, "words": chapter.words,
@@ -86,12 +86,12 @@ def words(script: str, voice: str | None, lexicon: str | None, as_json: bool) ->
     from narrate.engines import VoiceSettings, pyttsx3
     from narrate.settings.resolve import BuildSettings
     from narrate.text.chapters import split_chapters
-    from narrate.text.lexicon import lexicon_for
+    from narrate.text.lexicon import lexicon_at
     from narrate.text.script import read_script
     from narrate.text.words import find_words, pronunciations_block
 
     essay = read_script(Path(script))
-    entries = lexicon_for(BuildSettings(flags={"lexicon": lexicon}).lexicon_for(essay))
+    entries = lexicon_at(BuildSettings(flags={"lexicon": lexicon}).lexicon_for(essay))
     paragraphs = [p for c in split_chapters(essay).chapters for p in c.paragraphs]
     found = find_words(paragraphs, known=[word for word, _ in entries.entries] if entries else [])
     said = pyttsx3.phonemes([w.word for w in found], VoiceSettings(voice=voice))

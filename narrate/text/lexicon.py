@@ -88,8 +88,9 @@ def _word_pattern(key: str) -> str:
     return r"\s+".join(parts)
 
 
-def lexicon_for(path: Path | None, language: str = "en") -> Lexicon | None:
-    """The pronunciation entries, `[words.<language>]` first; None without a file."""
+def lexicon_at(path: Path | None, language: str = "en") -> Lexicon | None:
+    """The pronunciation entries of the file at `path`, `[words.<language>]` first; None
+    without a file."""
     return None if path is None else load_lexicon(path, language)
 
 

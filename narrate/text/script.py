@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from narrate.errors import InputError
-from narrate.names import file_name
+from narrate.names import episode_stem
 
 if TYPE_CHECKING:
     from narrate.text.readers import Document, Section
@@ -83,7 +83,7 @@ def _script(path: Path, document: Document, meta: dict[str, Any], warnings: list
         raise InputError(f"{path}: has no text to narrate")
     return Script(
         path=path,
-        stem=file_name(path.stem, ascii_only=True) or "episode",
+        stem=episode_stem(path.stem),
         text=document.text,
         markdown=document.kind == "markdown",
         meta=meta,
