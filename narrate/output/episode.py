@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from narrate.errors import InputError, OutputError
 from narrate.files import replacing
 from narrate.output import ChapterMark, EpisodeTags
-from narrate.text.dates import id3_timestamp
+from narrate.text.dates import id3_timestamp, parse_date
 
 DESCRIPTION_CHARS = 500
 
@@ -38,9 +38,16 @@ def episode_tags(
 
 
 def published(meta: Mapping[str, Any], first_built: str) -> str:
-    """The episode's date as an ISO datetime in UTC: front matter `date` (already read as a
-    date by the script reader), else the first build."""
-    value = meta.get("date") or datetime.date.fromisoformat(first_built)
+    """The episode's date as an ISO datetime in UTC: the essay's `date`, else the first build's.
+    Front matter's is read as a date by the script reader; a document's own (an EPUB's, a web
+    page's) is its text, taken when it names a day (an EPUB's bare year does not)."""
+    value = meta.get("date")
+    if isinstance(value, str):
+        try:
+            value = parse_date(value)
+        except ValueError:
+            value = None
+    value = value or datetime.date.fromisoformat(first_built)
     if isinstance(value, datetime.datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
     else:
