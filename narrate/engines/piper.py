@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from narrate.engines import DEFAULT_RATE, Clip, Voice, VoiceSettings
+from narrate.engines import DEFAULT_RATE, Clip, Voice, VoiceSettings, installed_version
 from narrate.errors import EngineError
 
 if TYPE_CHECKING:
@@ -380,9 +380,7 @@ def _license(files: VoiceFiles, config: dict[str, Any]) -> str:
 
 
 def _version(package: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        raise EngineError(NOT_INSTALLED) from None
+    version = installed_version(package)
+    if version is None:
+        raise EngineError(NOT_INSTALLED)
+    return version

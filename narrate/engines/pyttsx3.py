@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from narrate.engines import Clip, Voice, VoiceSettings
+from narrate.engines import Clip, Voice, VoiceSettings, installed_version
 from narrate.errors import EngineError
 from narrate.files import process_exists
 
@@ -42,13 +42,13 @@ DriverFactory = Callable[[], Any]
 def identity(settings: VoiceSettings) -> dict[str, str]:
     ident = {
         "engine": "pyttsx3",
-        "pyttsx3": _version("pyttsx3"),
+        "pyttsx3": installed_version("pyttsx3") or "absent",
         "platform": sys.platform,
         "voice": settings.voice or "",
         "rate": str(settings.rate),
     }
     if LINUX:
-        ident["espeak-ng"] = _version("espeakng-loader")
+        ident["espeak-ng"] = installed_version("espeakng-loader") or "absent"
     return ident
 
 
@@ -365,12 +365,3 @@ def _load_bundled_espeak() -> None:
         return  # a system espeak-ng may still be there; pyttsx3 says so if not
     ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
     os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
-
-
-def _version(package: str) -> str:
-    from importlib import metadata  # ~10 ms: not in every worker, only where keys are made
-
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "absent"
