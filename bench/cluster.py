@@ -110,26 +110,25 @@ def start_ray(cpus: int, scratch: Path) -> tuple[subprocess.Popen, str, float]:
 
 
 def plan_chapters(book: Path, engine: str, cache: Path) -> list:
-    """The book's chapter jobs for ENGINE, as `narrate build` would make them."""
-    from narrate.build import BuildOptions, plan_episode, voice_for
-    from narrate.engines import VoiceSettings, check_settings, engine_kind
+    """The book's jobs (one per passage) for ENGINE, as `narrate build` would make them."""
+    from dataclasses import replace
+
+    from narrate.engines import check_settings, engine_kind
+    from narrate.planning import plan_episode
     from narrate.render.job import ChapterJob
+    from narrate.settings.resolve import BuildSettings
     from narrate.text.script import read_script
 
-    options = BuildOptions(voice=VoiceSettings(engine=engine))
+    settings = BuildSettings(out_dir=cache, cache_dir=cache, flags={"engine": engine})
     script = read_script(book)
-    voice = check_settings(voice_for(script, options))
-    identity = engine_kind(voice.engine).identity(voice)
-    episode = plan_episode(script, cache, identity, options)
+    chosen = settings.for_script(script)
+    voice = check_settings(chosen.voice)
+    identities = {voice: engine_kind(voice.engine).identity(voice)}
+    episode = plan_episode(script, replace(chosen, voice=voice), cache, identities, settings)
     return [
-        ChapterJob(
-            key=c.key,
-            utterances=tuple((s.spoken, s.pause_after_ms) for s in c.sentences),
-            voice=voice,
-            audio=options.audio,
-            cache_root=cache,
-        )
+        ChapterJob(p.key, p.utterances, voice, settings.audio, cache)
         for c in episode.chapters
+        for p in c.passages
     ]
 
 

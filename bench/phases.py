@@ -112,8 +112,8 @@ def chapter_phases(script: Path, cache_root: Path) -> dict[str, float]:
 
 
 def plan_jobs(script: Path, cache_root: Path) -> list:
-    from narrate.build import plan_episode
     from narrate.engines import check_settings, engine_kind
+    from narrate.planning import plan_episode
     from narrate.render.job import ChapterJob
     from narrate.settings.resolve import BuildSettings
     from narrate.text.script import read_script
@@ -127,14 +127,9 @@ def plan_jobs(script: Path, cache_root: Path) -> list:
 
     episode = plan_episode(parsed, replace(chosen, voice=voice), cache_root, identities, settings)
     return [
-        ChapterJob(
-            key=c.key,
-            utterances=tuple((s.spoken, s.pause_after_ms) for s in c.sentences),
-            voice=voice,
-            audio=settings.audio,
-            cache_root=cache_root,
-        )
+        ChapterJob(p.key, p.utterances, voice, settings.audio, cache_root)
         for c in episode.chapters
+        for p in c.passages
     ]
 
 
@@ -144,6 +139,7 @@ def driver_phases(script: Path, out: Path, edit: int) -> dict[str, dict[str, flo
     from narrate.render import pool
     from narrate.render.cache import ChapterCache
     from narrate.settings.resolve import BuildSettings
+    from narrate.text.chapters import split_chapters
 
     for attribute, name in [
         ("read_script", "driver: read script"),
@@ -174,8 +170,8 @@ def driver_phases(script: Path, out: Path, edit: int) -> dict[str, dict[str, flo
         if label == "rebuild":
             heading = [
                 c.title
-                for c in build_module.split_chapters(build_module.read_script(script)).chapters
-            ][edit - 1]  # noqa: E501
+                for c in split_chapters(build_module.read_script(script)).chapters
+            ][edit - 1]
             script.write_text(make_book.edit_sentence(script.read_text(), heading))
         TIMES.clear()
         start = time.perf_counter()

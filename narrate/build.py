@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from narrate.audio.mp3 import frames_to_ms
-from narrate.engines import ENGINE_PACKAGES, VoiceSettings, check_settings, engine_kind
+from narrate.engines import ENGINE_PACKAGES, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
 from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags
@@ -27,42 +27,21 @@ from narrate.output.episode import (
     write_audio,
 )
 from narrate.output.records import file_stamps, read_record, write_record
+from narrate.planning import PlannedEpisode, episode_output, plan_episode
 from narrate.podcast.publish import (
     TimedSentence,
     episode_cover,
     episode_sidecars,
     write_episode_files,
 )
-from narrate.render.cache import CachedChapter, ChapterCache, chapter_key
-from narrate.settings.resolve import BuildSettings, EpisodeSettings
+from narrate.render.cache import CachedChapter, ChapterCache
+from narrate.settings.resolve import BuildSettings
 from narrate.text import plans as plans_module
-from narrate.text.chapters import Chapter, Outline, split_chapters
-from narrate.text.lexicon import lexicon_at
 from narrate.text.script import Script, read_script
-from narrate.text.sentences import Sentence, chapter_sentences
-from narrate.uptodate import episode_key, inputs_key, planning_version, unchanged_report
+from narrate.uptodate import episode_key, inputs_key, unchanged_report
 
 if TYPE_CHECKING:
     from narrate.render.job import ChapterJob
-
-
-@dataclass(frozen=True)
-class PlannedChapter:
-    chapter: Chapter
-    sentences: tuple[Sentence, ...]
-    key: str
-    plan_key: str
-    """What the sentences were made from: the chapter, how it is said, narrate's version."""
-
-
-@dataclass(frozen=True)
-class PlannedEpisode:
-    script: Script
-    outline: Outline
-    output: Path
-    chapters: tuple[PlannedChapter, ...]
-    voice: VoiceSettings
-    language: str
 
 
 Progress = Callable[[int, int], None]
@@ -100,15 +79,18 @@ def build(
     jobs: dict[str, ChapterJob] = {}
     for number, episode in enumerate(episodes):
         forced = {
-            c.key for c in episode.chapters if settings.force or c.chapter.index in settings.remake
+            key
+            for c in episode.chapters
+            if settings.force or c.chapter.index in settings.remake
+            for key in c.keys
         }
         if not forced:
             report = unchanged_report(episode, settings)
             if report is not None:
                 reports[number] = report
                 continue
-        for planned in episode.chapters:
-            key = planned.key
+        for planned, passage in ((c, p) for c in episode.chapters for p in c.passages):
+            key = passage.key
             if key in entries or key in jobs:
                 continue
             entry, problem = (None, None) if key in forced else cache.lookup(key)
@@ -126,8 +108,9 @@ def build(
                 # a second chapter to make: the workers' server starts (once) while the rest are
                 # looked up (a lone chapter is made in a fork of this process instead)
                 server.prestart()
-            utterances = tuple((s.spoken, s.pause_after_ms) for s in planned.sentences)
-            jobs[key] = job.ChapterJob(key, utterances, episode.voice, settings.audio, cache.root)
+            jobs[key] = job.ChapterJob(
+                key, passage.utterances, episode.voice, settings.audio, cache.root
+            )
 
     if jobs:
         from narrate.podcast.publish import draw_covers_ahead
@@ -158,11 +141,11 @@ def build(
 
     for number, episode in enumerate(episodes):
         if number not in reports:
-            chapter_entries = [entries[c.key] for c in episode.chapters]
+            chapter_entries = [[entries[key] for key in c.keys] for c in episode.chapters]
             reports[number] = write_episode(
                 episode, chapter_entries, made, settings, cache.root, inputs[number]
             )
-            keys = [c.key for c in episode.chapters]
+            keys = [key for c in episode.chapters for key in c.keys]
             plans = plans_module.record((c.plan_key, c.sentences) for c in episode.chapters)
             cache.record_use(episode.output, keys, plans)
     if settings.podcast is not None and settings.podcast.base_url:
@@ -175,40 +158,6 @@ def build(
     ]
 
 
-def plan_episode(
-    script: Script,
-    chosen: EpisodeSettings,
-    out_dir: Path,
-    identities: dict[VoiceSettings, dict[str, str]],
-    settings: BuildSettings,
-    plans: Mapping[str, Any] | None = None,
-) -> PlannedEpisode:
-    """The episode's chapters, what each will say, and the cache key of each. `plans` (what an
-    earlier build recorded) gives the sentences of the chapters it planned the same way."""
-    language = chosen.language
-    outline = split_chapters(script, language)
-    lexicon = lexicon_at(chosen.lexicon, language)
-    identity = identities[chosen.voice]
-    if language != "en":  # English keys stay as they were: caches made before still serve
-        identity = {**identity, "language": language}
-    how = plans_module.planning(planning_version(), chosen.pauses, lexicon, language)
-    planned = []
-    for chapter in outline.chapters:
-        plan_key = plans_module.plan_key(how, chapter)
-        sentences = plans_module.recorded(plans, plan_key) or chapter_sentences(
-            chapter, chosen.pauses, lexicon, language
-        )
-        spoken = [[s.spoken, s.pause_after_ms] for s in sentences]
-        key = chapter_key(spoken, identity, settings.audio)
-        planned.append(PlannedChapter(chapter, sentences, key, plan_key))
-    output = episode_output(out_dir, script)
-    return PlannedEpisode(script, outline, output, tuple(planned), chosen.voice, language)
-
-
-def episode_output(out_dir: Path, script: Script) -> Path:
-    return out_dir / f"{script.stem}.mp3"
-
-
 def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
     first_paragraph = next((p for c in episode.outline.chapters for p in c.paragraphs), "")
     meta, title = episode.script.meta, episode.outline.title
@@ -217,27 +166,34 @@ def _episode_tags(episode: PlannedEpisode, first_built: str) -> EpisodeTags:
 
 def write_episode(
     episode: PlannedEpisode,
-    entries: list[CachedChapter],
+    entries: list[list[CachedChapter]],
     made: set[str],
     settings: BuildSettings,
     cache_dir: Path,
     inputs: str | None = None,
 ) -> EpisodeReport:
-    """Write every requested format from the cached chapters, atomically, and record the result
-    (with `inputs`, the key of what went in: see `narrate.uptodate`)."""
+    """Write every requested format from each chapter's cached passages (`entries`), atomically,
+    and record the result (with `inputs`, the key of what went in: see `narrate.uptodate`)."""
     out_dir = episode.output.parent
     stem = episode.script.stem
     meta = episode.script.meta
     record = read_record(out_dir, stem)
     first_built = record.get("first_built") or datetime.date.today().isoformat()
     reports = []
+    said: list[TimedSentence] = []
     position = 0
-    for planned, entry in zip(episode.chapters, entries, strict=True):
-        start = frames_to_ms(position, entry.sample_rate)
-        position += entry.frames
-        end = frames_to_ms(position, entry.sample_rate)
+    for planned, made_in in zip(episode.chapters, entries, strict=True):
+        rate = made_in[0].sample_rate
+        start = frames_to_ms(position, rate)
+        for passage, entry in zip(planned.passages, made_in, strict=True):
+            at = frames_to_ms(position, rate)
+            spans = zip(passage.sentences, entry.spans_ms, strict=True)
+            said += [TimedSentence(at + first, at + end, s.written) for s, (first, end) in spans]
+            position += entry.frames
+        end = frames_to_ms(position, rate)
         chapter = planned.chapter
-        reports.append(ChapterReport(chapter.index, chapter.title, start, end, entry.key in made))
+        synthesized = any(entry.key in made for entry in made_in)
+        reports.append(ChapterReport(chapter.index, chapter.title, start, end, synthesized))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     tags = _episode_tags(episode, first_built)
     script = episode.script
@@ -245,12 +201,7 @@ def write_episode(
         meta, script.path, settings.podcast, tags.title, tags.artist, cache_dir, script.cover
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
-    parts = [entry.path for entry in entries]
-    said = [
-        TimedSentence(report.start_ms + first, report.start_ms + end, sentence.written)
-        for report, planned, entry in zip(reports, episode.chapters, entries, strict=True)
-        for sentence, (first, end) in zip(planned.sentences, entry.spans_ms, strict=True)
-    ]
+    parts = [[entry.path for entry in made_in] for made_in in entries]
     files: list[Path] = []
     with ThreadPoolExecutor(1) as helper, prompt_thread_switches():
         # The transcripts are Python's work and the joins the kernel's (or ffmpeg's): at once.

@@ -107,7 +107,8 @@ def clock(ms: int) -> str:
 
 
 class ProgressBar:
-    """Chapters done / total and time elapsed, redrawn in place on stderr."""
+    """Parts made / total (a chapter, or a passage of a long one) and time elapsed, redrawn in
+    place on stderr."""
 
     def __init__(self) -> None:
         self._start = time.monotonic()
@@ -120,7 +121,7 @@ class ProgressBar:
         bar = "#" * filled + "-" * (width - filled)
         self._drawn = True  # before drawing: Ctrl-C may land while the line is being written
         sys.stderr.write(
-            f"\rspeaking [{bar}] {done}/{total} chapters  {elapsed // 60}:{elapsed % 60:02d}"
+            f"\rspeaking [{bar}] {done}/{total} parts  {elapsed // 60}:{elapsed % 60:02d}"
         )
         sys.stderr.flush()
 

@@ -27,7 +27,7 @@ from narrate.output.records import files_untouched, read_record
 from narrate.settings.resolve import LEXICON_NAME, BuildSettings
 
 if TYPE_CHECKING:
-    from narrate.build import PlannedEpisode
+    from narrate.planning import PlannedEpisode
 
 INPUTS_VERSION = 1
 _CODE = Path(__file__).parent
@@ -89,9 +89,9 @@ def built_before(paths: Sequence[Path], settings: BuildSettings) -> bool:
 
 def episode_key(episode: PlannedEpisode, settings: BuildSettings) -> str:
     """Changes whenever anything that goes into the episode's files changes: the full check,
-    made once the essay is read and its chapters keyed."""
+    made once the essay is read and its chapters' passages keyed."""
     payload = {
-        "chapters": [[c.key, c.chapter.title] for c in episode.chapters],
+        "chapters": [[list(c.keys), c.chapter.title] for c in episode.chapters],
         "title": episode.outline.title,
         "meta": {k: str(v) for k, v in sorted(episode.script.meta.items())},
         "formats": sorted(settings.formats),

@@ -15,8 +15,8 @@ import eyed3
 import pytest
 
 from narrate.audio import AudioFormat
-from narrate.build import plan_episode
 from narrate.engines import VoiceSettings, check_settings, engine_kind
+from narrate.planning import plan_episode
 from narrate.render.cache import ChapterCache
 from narrate.render.job import ChapterJob
 from narrate.render.pool import run_jobs
@@ -108,13 +108,13 @@ def test_each_chapter_is_its_own_text_spoken_alone(
     build_cache = ChapterCache(folder / "out" / ".narrate-cache")
     digests = []
     for planned in reversed(episode.chapters):  # another order than the build's
+        (passage,) = planned.passages
         job = ChapterJob(
-            key=planned.key,
-            utterances=tuple((s.spoken, s.pause_after_ms) for s in planned.sentences),
+            key=passage.key, utterances=passage.utterances,
             voice=voice, audio=AudioFormat(), cache_root=tmp_path,
         )  # fmt: skip
         (alone,) = run_jobs([job], 1)
-        in_build, problem = build_cache.lookup(planned.key)
+        in_build, problem = build_cache.lookup(passage.key)
         assert problem is None and in_build is not None
         assert _digest(alone.path) == _digest(in_build.path), planned.chapter.title
         digests.append(_digest(alone.path))

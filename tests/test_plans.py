@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from narrate import build as build_module
-from narrate.build import PlannedEpisode, plan_episode
+from narrate import planning as planning_module
+from narrate.planning import PlannedEpisode, plan_episode
 from narrate.render.cache import ChapterCache
 from narrate.settings.resolve import BuildSettings
 from narrate.text import plans
@@ -54,7 +54,7 @@ def test_unchanged_chapters_come_from_the_plans_and_an_edited_one_is_planned_ane
     ]
     assert edited and taken.count(False) == len(edited)
     assert not any(taken[i - 1] for i in edited)
-    assert [c.key for c in _plan(script).chapters] != [c.key for c in again.chapters]
+    assert [c.keys for c in _plan(script).chapters] != [c.keys for c in again.chapters]
 
 
 @pytest.mark.parametrize("change", ["pauses", "narrate's version"])
@@ -66,7 +66,7 @@ def test_plans_made_another_way_are_not_taken(
     if change == "pauses":
         again = _plan(script, recorded, sentence_pause=500)
     else:
-        monkeypatch.setattr(build_module, "planning_version", lambda: "another")
+        monkeypatch.setattr(planning_module, "planning_version", lambda: "another")
         again = _plan(script, recorded)
     assert not [s for c in again.chapters for s in c.sentences if s.spoken == "marked"]
 

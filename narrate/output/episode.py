@@ -67,14 +67,14 @@ def positive_number(meta: Mapping[str, Any], key: str, script: Path) -> int | No
 
 def write_audio(
     output: Path,
-    parts: Sequence[Path],
+    parts: Sequence[Sequence[Path]],
     marks: list[ChapterMark],
     tags: EpisodeTags,
     formats: Collection[str],
     bitrate_kbps: int,
 ) -> list[Path]:
-    """Every requested audio format of the episode (`mp3`, `m4b`, `chapter-mp3`), from its
-    chapters' MP3 parts; the files written."""
+    """Every requested audio format of the episode (`mp3`, `m4b`, `chapter-mp3`), from each
+    chapter's MP3 parts (its passages' frames); the files written."""
     files: list[Path] = []
     if "mp3" in formats:
         write_mp3(parts, marks, tags, output)
@@ -95,16 +95,17 @@ def write_audio(
 
 
 def write_mp3(
-    parts: Sequence[Path], marks: list[ChapterMark], tags: EpisodeTags, output: Path
+    parts: Sequence[Sequence[Path]], marks: list[ChapterMark], tags: EpisodeTags, output: Path
 ) -> None:
-    """The chapters' MP3 frames behind one ID3 tag, written atomically."""
+    """The chapters' MP3 frames (each chapter's `parts` in order) behind one ID3 tag, written
+    atomically."""
     from narrate.output.tags import id3_tag  # lazy: mutagen only when something is written
 
     tag = id3_tag(tags, marks)
     try:
         with replacing(output) as tmp, open(tmp, "wb") as handle:
             handle.write(tag)
-            for part in parts:
+            for part in (part for chapter in parts for part in chapter):
                 with open(part, "rb") as source:
                     copy_file(source, handle)
     except OSError as exc:

@@ -31,13 +31,14 @@ _CHAPTER_FILE = re.compile(r"^\d{2,} - .*\.mp3$")
 
 
 def write_m4b(
-    chapter_files: Sequence[Path],
+    chapter_files: Sequence[Sequence[Path]],
     marks: Sequence[ChapterMark],
     tags: EpisodeTags,
     output: Path,
     bitrate_kbps: int = 64,
 ) -> None:
-    """An AAC-LC audiobook (44.1 kHz mono) with the marks as chapters, written atomically."""
+    """An AAC-LC audiobook (44.1 kHz mono) with the marks as chapters, written atomically;
+    each chapter's audio is the MP3 frames of its files, in order."""
     _check_marks(marks, len(chapter_files))
     if bitrate_kbps <= 0:
         raise ValueError(f"bitrate must be positive, not {bitrate_kbps}")
@@ -45,7 +46,7 @@ def write_m4b(
         with replacing(output) as tmp, tempfile.TemporaryDirectory(prefix="m4b-") as scratch:
             chapters = Path(scratch) / "chapters.txt"
             chapters.write_text(ffmetadata(marks), encoding="utf-8")
-            frames = (_read_frames(path) for path in chapter_files)
+            frames = (_read_frames(path) for files in chapter_files for path in files)
             encode_m4b(frames, chapters, tmp, bitrate_kbps, tags.language)
             tag_m4b(tmp, tags)
     except OSError as exc:
@@ -69,14 +70,15 @@ def ffmetadata(marks: Sequence[ChapterMark]) -> str:
 
 
 def write_chapter_mp3s(
-    chapter_files: Sequence[Path],
+    chapter_files: Sequence[Sequence[Path]],
     marks: Sequence[ChapterMark],
     tags: EpisodeTags,
     folder: Path,
     stem: str,
 ) -> list[Path]:
     """`<folder>/<stem>/NN - <title>.mp3`, one tagged MP3 per chapter, and `<stem>.m3u8` listing
-    them; files left there by an earlier build of this stem are removed. Returns the MP3 paths."""
+    them; files left there by an earlier build of this stem are removed. Each chapter's audio is
+    the MP3 frames of its files, in order. Returns the MP3 paths."""
     _check_marks(marks, len(chapter_files))
     if stem in ("", ".", "..") or any(ch in stem for ch in "/\\\0"):
         raise ValueError(f"not a plain file-name stem: {stem!r}")
@@ -87,10 +89,10 @@ def write_chapter_mp3s(
         remove_stale_temporaries(target)
         paths = []
         total = len(marks)
-        for number, (source, mark, name) in enumerate(
+        for number, (sources, mark, name) in enumerate(
             zip(chapter_files, marks, names, strict=True), 1
         ):
-            frames = _read_frames(source)
+            frames = b"".join(_read_frames(source) for source in sources)
             path = target / name
             write_atomic(path, chapter_id3_tag(tags, mark.title, number, total) + frames)
             paths.append(path)

@@ -91,24 +91,30 @@ def _pcm(seconds: float, frequency: float, rate: int = 22050) -> ChapterPcm:
 
 def _chapters(
     folder: Path, parts: list[tuple[str, float, float]]
-) -> tuple[list[Path], list[ChapterMark]]:
-    """Encode each (title, seconds, Hz) as a cached chapter is encoded; marks as the build makes them."""
+) -> tuple[list[list[Path]], list[ChapterMark]]:
+    """Encode each (title, seconds, Hz) as a cached chapter is encoded, one of 0.8 s or more as
+    two passages (as the build makes a long chapter); marks as the build makes them."""
     folder.mkdir(parents=True, exist_ok=True)
     files, marks, position = [], [], 0
     for number, (title, seconds, frequency) in enumerate(parts, 1):
-        frames = encode_mp3(_pcm(seconds, frequency), AudioFormat())
-        path = folder / f"chapter{number}.frames"
-        path.write_bytes(frames)
         start = frames_to_ms(position, RATE)
-        position += count_frames(frames)
-        files.append(path)
+        halves = [seconds / 2, seconds / 2] if seconds >= 0.8 else [seconds]
+        chapter = []
+        for passage, length in enumerate(halves):
+            frames = encode_mp3(_pcm(length, frequency), AudioFormat())
+            path = folder / f"chapter{number}.{passage}.frames"
+            path.write_bytes(frames)
+            position += count_frames(frames)
+            chapter.append(path)
+        files.append(chapter)
         marks.append(ChapterMark(title, start, frames_to_ms(position, RATE)))
     return files, marks
 
 
-def _episode_mp3(files: list[Path], marks: list[ChapterMark], path: Path) -> Path:
+def _episode_mp3(files: list[list[Path]], marks: list[ChapterMark], path: Path) -> Path:
     """The episode MP3 exactly as the build joins it."""
-    path.write_bytes(id3_tag(TAGS, marks) + b"".join(f.read_bytes() for f in files))
+    frames = b"".join(f.read_bytes() for chapter in files for f in chapter)
+    path.write_bytes(id3_tag(TAGS, marks) + frames)
     return path
 
 
@@ -233,7 +239,7 @@ def test_m4b_keeps_titles_that_need_escaping_or_clipping(tmp_path: Path) -> None
 def test_m4b_with_300_chapters(tmp_path: Path) -> None:
     """The QuickTime chapter track holds them all; a Nero chpl holds at most 255 (a one-byte
     count), so mutagen, which reads only chpl, sees the first 255."""
-    (frames,), _ = _chapters(tmp_path / "cache", [("x", 0.1, 0)])
+    ((frames,),), _ = _chapters(tmp_path / "cache", [("x", 0.1, 0)])
     per_chapter = count_frames(frames.read_bytes())
     marks = [
         ChapterMark(
@@ -244,7 +250,7 @@ def test_m4b_with_300_chapters(tmp_path: Path) -> None:
         for n in range(1, 301)
     ]
     output = tmp_path / "book.m4b"
-    write_m4b([frames] * 300, marks, TAGS, output)
+    write_m4b([[frames]] * 300, marks, TAGS, output)
     chapters = ffmpeg_chapters(output)
     assert [t for _, _, t in chapters] == [m.title for m in marks]
     for (start, end, _), mark in zip(chapters, marks, strict=True):
@@ -294,9 +300,9 @@ def test_m4b_bogus_chapter_file_leaves_the_old_file(episode: tuple, tmp_path: Pa
     bogus = tmp_path / "bogus.frames"
     bogus.write_bytes(b"not audio at all" * 100)
     with pytest.raises(OutputError, match="bogus.frames"):
-        write_m4b([files[0], bogus, *files[2:]], marks, TAGS, output)
+        write_m4b([files[0], [bogus], *files[2:]], marks, TAGS, output)
     with pytest.raises(OutputError, match="missing.frames"):
-        write_m4b([*files[:3], tmp_path / "missing.frames"], marks, TAGS, output)
+        write_m4b([*files[:3], [tmp_path / "missing.frames"]], marks, TAGS, output)
     assert output.read_bytes() == b"old" and _leftovers(tmp_path) == []
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from narrate.build import plan_episode
 from narrate.errors import InputError
+from narrate.planning import plan_episode
 from narrate.settings.resolve import BuildSettings
 from narrate.text.script import read_script
 from tests.conftest import build_json, copy_data, run_narrate

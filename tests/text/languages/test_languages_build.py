@@ -13,8 +13,8 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 
-from narrate.build import PlannedEpisode, plan_episode
 from narrate.engines import Voice, VoiceSettings
+from narrate.planning import PlannedEpisode, plan_episode
 from narrate.settings.config import Config
 from narrate.settings.resolve import BuildSettings, EpisodeSettings
 from narrate.text.pauses import Pauses
@@ -177,7 +177,7 @@ def test_the_language_is_in_every_chapter_key_but_english_keys_are_unchanged() -
         chosen = EpisodeSettings(VoiceSettings(), tag, Pauses(), None)
         return plan_episode(essay, chosen, Path("out"), {chosen.voice: identity}, BuildSettings())
 
-    keys = {tag: [c.key for c in plan(script, tag).chapters] for tag in ("fr", "fr-CH", "en")}
+    keys = {tag: [k for c in plan(script, tag).chapters for k in c.keys] for tag in ("fr", "fr-CH", "en")}
     assert not set(keys["fr"]) & set(keys["fr-CH"])
     english = read_script(Path(__file__).parents[3] / "script" / "a-short-walk.txt")
     planned = plan(english, "en")
@@ -187,7 +187,7 @@ def test_the_language_is_in_every_chapter_key_but_english_keys_are_unchanged() -
         said = chapter_sentences(chapter.chapter, Pauses())
         assert chapter.sentences == said  # the English path, untouched
         spoken = [[s.spoken, s.pause_after_ms] for s in said]
-        assert chapter.key == chapter_key(spoken, identity, BuildSettings().audio)
+        assert chapter.keys == (chapter_key(spoken, identity, BuildSettings().audio),)
 
 
 def test_changing_an_essays_language_remakes_that_essay_only(tmp_path: Path) -> None:
