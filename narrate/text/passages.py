@@ -3,8 +3,9 @@ edit speaks again only the passage it falls in, not the whole chapter.
 
 Cuts fall at paragraph ends, chosen by the text around them (content-defined, as in
 deduplicating backups): at least `PASSAGE_MIN_CHARS` after the last cut, at a paragraph whose
-last sentence hashes even, or the first paragraph end past twice the minimum. An edit moves at
-most the cuts next to it; the passages after them are found again, cut where they were.
+last sentence hashes even, or the first paragraph end past twice the minimum (in a paragraph
+that runs on past four times the minimum, the first sentence end). An edit moves at most the
+cuts next to it; the passages after them are found again, cut where they were.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ def passage_ends(sentences: Sequence[Sentence], paragraph_ms: int) -> tuple[int,
     for number, sentence in enumerate(sentences[:-1], 1):
         done += len(sentence.spoken)
         since += len(sentence.spoken)
-        if sentence.pause_after_ms < max(paragraph_ms, JOIN_PAUSE_MS):
-            continue  # not a paragraph's end, or too short a silence to join in
+        if sentence.pause_after_ms < JOIN_PAUSE_MS:
+            continue  # too short a silence to join in
+        if sentence.pause_after_ms < paragraph_ms and since < 4 * PASSAGE_MIN_CHARS:
+            continue  # not a paragraph's end
         if since < PASSAGE_MIN_CHARS or total - done < PASSAGE_MIN_CHARS:
             continue
         if since < 2 * PASSAGE_MIN_CHARS and zlib.crc32(sentence.spoken.encode()) % 2:

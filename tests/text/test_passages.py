@@ -63,3 +63,12 @@ def test_an_edit_changes_only_the_passages_next_to_it() -> None:
 def test_no_cut_falls_in_too_short_a_silence() -> None:
     sentences = tuple(Sentence(s.written, s.spoken, 0) for s in _long_chapter())
     assert passage_ends(sentences, 0) == (len(sentences),)
+
+
+def test_a_paragraph_that_runs_on_is_cut_at_sentence_ends() -> None:
+    """A document with no paragraph breaks (some EPUBs, some web pages) is cut all the same."""
+    one_paragraph = tuple(Sentence(s.written, s.spoken, 350) for s in _long_chapter())
+    cut = passages(one_paragraph, Pauses().paragraph_ms)
+    assert len(cut) >= 2
+    assert tuple(s for passage in cut for s in passage) == one_paragraph
+    assert all(_chars(passage) >= 4 * PASSAGE_MIN_CHARS for passage in cut[:-1])
