@@ -112,3 +112,18 @@ def test_an_edit_speaks_again_only_its_own_passage(
     new_audio = _audio(work / "out" / "watch.mp3")
     same = next(i for i, (a, b) in enumerate(zip(old_audio, new_audio, strict=False)) if a != b)
     assert same > len(old_audio) / 2  # the passages before the edit are the same frames
+
+
+def test_a_long_chapter_remade_gives_the_same_bytes(
+    built: tuple[Path, dict], tmp_path: Path
+) -> None:
+    """Each passage starts from a clean engine: remade (`--chapter 2`, by other processes), the
+    chapter is the same audio, frame for frame."""
+    folder, _ = built
+    work = tmp_path / "remade"
+    shutil.copytree(folder, work)
+    before = (work / "out" / "watch.mp3").read_bytes()
+    result = build_json("watch.txt", "--out", "out", "--chapter", "2", cwd=work)
+    (episode,) = result["episodes"]
+    assert [c["synthesized"] for c in episode["chapters"]] == [False, True]
+    assert (work / "out" / "watch.mp3").read_bytes() == before
