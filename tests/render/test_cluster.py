@@ -292,6 +292,27 @@ def test_ray_build_equals_local_build_and_a_no_op_rebuild_never_loads_ray(
     assert "up to date, nothing was made" in done.stdout
 
 
+def test_a_published_epub_made_partly_in_passages_equals_the_local_build(
+    ray_cluster: Cluster, tmp_path: Path
+) -> None:
+    """The wasteland EPUB's 11-minute notes chapter is made in passages, each a job on any node:
+    the files equal the local pool's, byte for byte."""
+    outs = {}
+    for where in ("local", "ray"):
+        (tmp_path / where).mkdir()
+        shutil.copy(DATA / "documents" / "wasteland.epub", tmp_path / where)
+        outs[where] = tmp_path / where / "out"
+    epub = "wasteland.epub"
+    build_json(str(tmp_path / "local" / epub), "--out", str(outs["local"]))
+    # mp3 alone (the last --format given wins): the M4B's 32-minute AAC encode is not the point
+    report = _finish(_build(ray_cluster, tmp_path / "ray" / epub, outs["ray"], "--format", "mp3"))
+    chapters = report["episodes"][0]["chapters"]
+    entries = list((outs["ray"] / ".narrate-cache" / "chapters").glob("??/*.mp3"))
+    assert len(chapters) == 6 and len(entries) > len(chapters)  # one chapter in several parts
+    for name in ("wasteland.mp3", "wasteland.vtt", "wasteland.chapters.json"):
+        assert (outs["ray"] / name).read_bytes() == (outs["local"] / name).read_bytes(), name
+
+
 def test_a_worker_killed_mid_chapter_is_retried_and_the_build_is_identical(
     ray_cluster: Cluster, local_builds: dict[str, Path], tmp_path: Path
 ) -> None:
