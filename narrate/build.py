@@ -105,8 +105,8 @@ def build(
             from narrate.render import job, pool, server  # lazy: a no-op imports none of them
 
             if settings.executor == "local" and len(jobs) == 1:
-                # a second chapter to make: the workers' server starts (once) while the rest are
-                # looked up (a lone chapter is made in a fork of this process instead)
+                # a second part to make: the workers' server starts (once) while the rest are
+                # looked up (a lone chapter or passage is made in a fork of this process instead)
                 server.prestart()
             jobs[key] = job.ChapterJob(
                 key, passage.utterances, episode.voice, settings.audio, cache.root
@@ -182,17 +182,17 @@ def write_episode(
     reports = []
     said: list[TimedSentence] = []
     position = 0
-    for planned, made_in in zip(episode.chapters, entries, strict=True):
-        rate = made_in[0].sample_rate
+    for planned, passage_entries in zip(episode.chapters, entries, strict=True):
+        rate = passage_entries[0].sample_rate
         start = frames_to_ms(position, rate)
-        for passage, entry in zip(planned.passages, made_in, strict=True):
+        for passage, entry in zip(planned.passages, passage_entries, strict=True):
             at = frames_to_ms(position, rate)
             spans = zip(passage.sentences, entry.spans_ms, strict=True)
             said += [TimedSentence(at + first, at + end, s.written) for s, (first, end) in spans]
             position += entry.frames
         end = frames_to_ms(position, rate)
         chapter = planned.chapter
-        synthesized = any(entry.key in made for entry in made_in)
+        synthesized = any(entry.key in made for entry in passage_entries)
         reports.append(ChapterReport(chapter.index, chapter.title, start, end, synthesized))
     marks = [ChapterMark(r.title, r.start_ms, r.end_ms) for r in reports]
     tags = _episode_tags(episode, first_built)
@@ -201,7 +201,7 @@ def write_episode(
         meta, script.path, settings.podcast, tags.title, tags.artist, cache_dir, script.cover
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
-    parts = [[entry.path for entry in made_in] for made_in in entries]
+    parts = [[entry.path for entry in chapter] for chapter in entries]
     files: list[Path] = []
     with ThreadPoolExecutor(1) as helper, prompt_thread_switches():
         # The transcripts are Python's work and the joins the kernel's (or ffmpeg's): at once.

@@ -34,7 +34,8 @@ WORK_FOLDER = "work"
 
 @dataclass(frozen=True)
 class CachedChapter:
-    """A chapter's encoded audio in the store, and where each utterance lies in it."""
+    """A chapter's (or a long chapter's passage's) encoded audio in the store, and where each
+    utterance lies in it."""
 
     key: str
     path: Path

@@ -27,7 +27,8 @@ from narrate.render.fork import Forked
 
 @dataclass(frozen=True)
 class ChapterJob:
-    """Everything a worker needs to make one chapter."""
+    """Everything a worker needs to make one chapter, or one passage of a long chapter (made the
+    same way: see `narrate.text.passages`)."""
 
     key: str
     utterances: tuple[tuple[str, int], ...]
