@@ -229,19 +229,32 @@ def _run_ffmpeg(
     return done
 
 
-def encode_m4b(
-    frames: Iterable[bytes], chapters: Path, output: Path, bitrate_kbps: int, language: str
-) -> None:
-    """Feed the chapters to ffmpeg as one MP3 stream (so no gap or overlap can arise at a join) and
-    let it write AAC in an iPod-flavoured MP4 with a QuickTime chapter track and a Nero chpl, its
-    chapters from the FFMETADATA file `chapters`."""
+def encode_aac_part(mp3: Path, samples: int, output: Path, bitrate_kbps: int) -> None:
+    """One part of an M4B's audio (see `narrate.audio.aac`): the MP3's frames decoded, padded or
+    cut at their end to `samples`, encoded as AAC-LC (44.1 kHz mono) in ADTS frames."""
     command = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-f", "mp3", "-i", "pipe:0",
+        "-f", "mp3", "-i", f"file:{mp3.resolve()}",
+        "-af", f"apad=whole_len={samples},atrim=end_sample={samples}",
+        "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", str(M4B_SAMPLE_RATE), "-ac", "1",
+        "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-f", "adts", "-y", f"file:{output.resolve()}",
+    ]  # fmt: skip
+    _run_all([command], "encode AAC", cwd=output.parent)
+
+
+def mux_m4b(frames: Iterable[bytes], chapters: Path, output: Path, language: str) -> None:
+    """Put ADTS frames, as they are (no encode), in an iPod-flavoured MP4 with a QuickTime
+    chapter track and a Nero chpl, its chapters from the FFMETADATA file `chapters`."""
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-f", "aac", "-i", "pipe:0",
         "-f", "ffmetadata", "-i", f"file:{chapters}",
         # Not -map_metadata -1: it drops the chapter titles and the chapter track with them.
-        "-map", "0:a:0", "-map_chapters", "1",
-        "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", str(M4B_SAMPLE_RATE), "-ac", "1",
+        "-map", "0:a:0", "-map_chapters", "1", "-c:a", "copy",
+        # Raw AAC comes in at 1/28224000; kept, the chapter track's durations overflow 32 bits
+        # past 152 s and ffmpeg reads its chapters wrong.
+        "-time_base:a", f"1/{M4B_SAMPLE_RATE}",
         "-fflags", "+bitexact", "-flags:a", "+bitexact",
         "-metadata:s:a:0", f"language={language}",
         "-movflags", "+faststart", "-brand", "M4B ",

@@ -138,9 +138,17 @@ class ChapterCache:
             sha256=hashlib.sha256(mp3).hexdigest(),
         )
         audio_path.parent.mkdir(parents=True, exist_ok=True)
+        self._drop_derived(audio_path)
         write_atomic(audio_path, mp3)
         self._commit(entry, meta_path)
         return entry
+
+    @staticmethod
+    def _drop_derived(audio_path: Path) -> None:
+        """What was made of an entry's old audio (an M4B's AAC) goes before the audio is new."""
+        for derived in audio_path.parent.glob(f"{audio_path.stem}.*"):
+            if derived.suffix not in (".mp3", ".json"):
+                derived.unlink(missing_ok=True)
 
     def _commit(self, entry: CachedChapter, meta_path: Path) -> None:
         """Write the metadata that vouches for an entry's audio (written before it)."""
@@ -157,6 +165,7 @@ class ChapterCache:
         the parts are joined into the entry, hashed and counted as they are copied."""
         audio_path, meta_path = self._paths(key)
         audio_path.parent.mkdir(parents=True, exist_ok=True)
+        self._drop_derived(audio_path)
         digest = hashlib.sha256()
         size = 0
 
@@ -207,23 +216,27 @@ class ChapterCache:
         for meta_path in sorted((self.root / "chapters").glob("??/*.json")):
             key = meta_path.stem
             if _KEY.match(key):
-                audio = meta_path.with_suffix(".mp3")
-                size = meta_path.stat().st_size + (audio.stat().st_size if audio.exists() else 0)
-                found.append((key, size))
+                files = meta_path.parent.glob(f"{key}.*")  # audio, metadata, what was made of it
+                found.append((key, sum(path.stat().st_size for path in files)))
         return found
 
     def remove(self, key: str) -> None:
+        """The entry and what was made from it (`<key>.*` beside it, such as an M4B's AAC)."""
         audio_path, meta_path = self._paths(key)
         meta_path.unlink(missing_ok=True)  # the commit mark goes first
         audio_path.unlink(missing_ok=True)
+        self._drop_derived(audio_path)
 
     def stray_files(self) -> list[Path]:
-        """Temporary files left by killed builds and audio with no metadata."""
+        """Temporary files left by killed builds, and audio (or what was made of it) with no
+        metadata."""
         stray = list((self.root / "chapters").glob("??/.*.tmp"))
         stray += [
             p
-            for p in (self.root / "chapters").glob("??/*.mp3")
-            if not p.with_suffix(".json").exists()
+            for p in (self.root / "chapters").glob("??/*.*")
+            if not p.name.startswith(".")
+            and p.suffix != ".json"
+            and not (p.parent / f"{p.name.split('.')[0]}.json").exists()
         ]
         return stray
 

@@ -27,6 +27,7 @@ from mutagen.mp4 import MP4, MP4Cover
 from narrate import names
 from narrate.audio import AudioFormat, ChapterPcm
 from narrate.audio import ffmpeg as ffmpeg_runner
+from narrate.audio.aac import part_samples
 from narrate.audio.ffmpeg import encode_mp3
 from narrate.audio.mp3 import count_frames, frames_to_ms
 from narrate.errors import EngineError, OutputError
@@ -213,14 +214,51 @@ def test_m4b_audio_is_aac_lc_44100_mono_as_long_as_the_mp3(m4b: Path, episode: t
 
 
 def test_m4b_sound_starts_where_the_mp3_sound_starts(m4b: Path, episode: tuple) -> None:
-    """The AAC encoder's priming samples are trimmed, so nothing shifts against the marks."""
+    """The AAC parts' priming frames are dropped, so nothing shifts against the chapter marks:
+    the first sound lies as far into its chapter in the M4B as in the MP3."""
     _, _, mp3 = episode
-    onsets = []
+    into_chapter = []
     for path in (mp3, m4b):
         pcm = _decode(path)
         loud = max(abs(x) for x in pcm) // 2
-        onsets.append(next(i for i, x in enumerate(pcm) if abs(x) > loud))
-    assert abs(onsets[0] - onsets[1]) <= RATE * 5 // 1000
+        onset_ms = next(i for i, x in enumerate(pcm) if abs(x) > loud) * 1000 / RATE
+        start = max(s for s, _, _ in ffmpeg_chapters(path) if s <= onset_ms)
+        into_chapter.append(onset_ms - start)
+    assert into_chapter[0] > 10  # past the MP3's codec delay into chapter 2 (chapter 1 is silent)
+    assert abs(into_chapter[0] - into_chapter[1]) <= 5
+
+
+def test_m4b_parts_are_made_once_and_a_change_encodes_only_its_own(tmp_path: Path) -> None:
+    files, marks = _chapters(
+        tmp_path / "cache", [("A", 0.5, 440), ("B", 1.0, 660), ("C", 0.4, 330)]
+    )
+    write_m4b(files, marks, TAGS, tmp_path / "first.m4b")
+    parts = sorted((tmp_path / "cache").glob("*.64k.aac"))
+    assert len(parts) == 4  # chapter B is two passages
+    made = {path: path.stat().st_mtime_ns for path in parts}
+    write_m4b(files, marks, TAGS, tmp_path / "again.m4b")  # every part from before
+    assert (tmp_path / "again.m4b").read_bytes() == (tmp_path / "first.m4b").read_bytes()
+
+    (changed,), _ = _chapters(tmp_path / "edited", [("C", 0.6, 220)])
+    edited = [files[0], files[1], changed]
+    end = marks[1].end_ms + frames_to_ms(count_frames(changed[0].read_bytes()), RATE)
+    write_m4b(
+        edited, [*marks[:2], ChapterMark("C", marks[1].end_ms, end)], TAGS, tmp_path / "e.m4b"
+    )
+    assert {path: path.stat().st_mtime_ns for path in parts} == made  # none encoded again
+    assert len(list((tmp_path / "edited").glob("*.64k.aac"))) == 1
+    chapters = ffmpeg_chapters(tmp_path / "e.m4b")
+    assert [t for _, _, t in chapters] == ["A", "B", "C"]
+    assert abs(chapters[-1][1] - decoded_samples(tmp_path / "e.m4b") * 1000 / RATE) <= 1
+
+
+def test_a_damaged_m4b_part_is_made_again(tmp_path: Path) -> None:
+    files, marks = _chapters(tmp_path / "cache", [("A", 0.5, 440), ("B", 0.4, 660)])
+    write_m4b(files, marks, TAGS, tmp_path / "first.m4b")
+    part = next((tmp_path / "cache").glob("chapter2*.64k.aac"))
+    part.write_bytes(part.read_bytes()[:-100])  # truncated
+    write_m4b(files, marks, TAGS, tmp_path / "again.m4b")
+    assert (tmp_path / "again.m4b").read_bytes() == (tmp_path / "first.m4b").read_bytes()
 
 
 def test_m4b_keeps_titles_that_need_escaping_or_clipping(tmp_path: Path) -> None:
@@ -253,14 +291,33 @@ def test_m4b_with_300_chapters(tmp_path: Path) -> None:
     write_m4b([[frames]] * 300, marks, TAGS, output)
     chapters = ffmpeg_chapters(output)
     assert [t for _, _, t in chapters] == [m.title for m in marks]
-    for (start, end, _), mark in zip(chapters, marks, strict=True):
-        assert abs(start - mark.start_ms) <= TOLERANCE_MS and abs(end - mark.end_ms) <= TOLERANCE_MS
+    part = part_samples(per_chapter)  # the same part 300 times: its rounding adds up
+    for n, (start, end, _) in enumerate(chapters):
+        assert (
+            abs(start - n * part * 1000 / RATE) <= 1
+            and abs(end - (n + 1) * part * 1000 / RATE) <= 1
+        )
+    assert abs(decoded_samples(output) - 300 * part) <= 1024
     nero = MP4(output).chapters
     assert [c.title for c in nero] == [m.title for m in marks[:255]]
-    assert all(
-        abs(c.start * 1000 - m.start_ms) <= TOLERANCE_MS
-        for c, m in zip(nero, marks[:255], strict=True)
-    )
+    assert all(abs(c.start * 1000 - n * part * 1000 / RATE) <= 1 for n, c in enumerate(nero))
+
+
+def test_m4b_chapter_longer_than_two_and_a_half_minutes(tmp_path: Path) -> None:
+    """A chapter track timed in too fine a unit overflows 32 bits in a chapter past some 152 s,
+    and ffmpeg then reads the chapters wrong."""
+    ((frames,),), _ = _chapters(tmp_path / "cache", [("x", 0.1, 0)])
+    part_ms = part_samples(count_frames(frames.read_bytes())) * 1000 / RATE
+    counts = [1400, 100, 1400]  # parts: some 180 s, 13 s and 180 s
+    bounds = [sum(counts[:n]) * part_ms for n in range(len(counts) + 1)]
+    marks = [ChapterMark(f"Chapter {n}", round(bounds[n]), round(bounds[n + 1])) for n in range(3)]
+    output = tmp_path / "long.m4b"
+    write_m4b([[frames] * count for count in counts], marks, TAGS, output)
+    chapters = ffmpeg_chapters(output)
+    assert [t for _, _, t in chapters] == [m.title for m in marks]
+    for (start, end, _), mark in zip(chapters, marks, strict=True):
+        assert abs(start - mark.start_ms) <= 1 and abs(end - mark.end_ms) <= 1
+    assert chapters[0][1] > 160_000
 
 
 def test_ffmetadata_escapes_what_ffmpeg_would_read_as_syntax() -> None:
@@ -331,8 +388,7 @@ def test_m4b_interrupted_while_ffmpeg_runs_leaves_nothing(
 
     def feed_then_interrupt(stdin: IO[bytes], frames: Iterator[bytes]) -> None:
         # ffmpeg opens its output only once it has probed a few seconds of input
-        next(frames)
-        stdin.write(next(frames) * 20)
+        stdin.write(b"".join(frames) * 30)
         stdin.flush()
         deadline = time.monotonic() + 10
         while not _leftovers(tmp_path) and time.monotonic() < deadline:

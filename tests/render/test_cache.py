@@ -41,6 +41,25 @@ def test_store_then_lookup(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def test_what_was_made_of_an_entry_goes_with_it(tmp_path: Path) -> None:
+    """An M4B's AAC part beside an entry is counted with it, dropped when the entry's audio is
+    written again or the entry removed, and stray once its entry is gone."""
+    cache = ChapterCache(tmp_path)
+    key = "ef" * 32
+    entry = cache.store(key, _mp3(), 44100, ())
+    derived = entry.path.with_suffix(".64k.aac")
+    derived.write_bytes(b"aac" * 100)
+    meta = entry.path.with_suffix(".json")
+    assert cache.entries() == [(key, entry.size + meta.stat().st_size + 300)]
+    cache.store(key, _mp3(), 44100, ())
+    assert not derived.exists()
+    derived.write_bytes(b"aac")
+    cache.remove(key)
+    assert list(entry.path.parent.iterdir()) == []
+    derived.write_bytes(b"aac")
+    assert cache.stray_files() == [derived]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
