@@ -68,3 +68,23 @@ def test_a_300_chapter_script_keeps_every_mark_in_the_mp3(tmp_path: Path) -> Non
     listed = [child for table in top.child_ids for child in tables[table].child_ids]
     by_id = {chapter.element_id: chapter.title for chapter in tag.chapters}
     assert [by_id[i] for i in listed] == titles
+
+
+def test_an_edit_encodes_one_aac_part_and_gives_the_m4b_of_a_clean_build(tmp_path: Path) -> None:
+    script = copy_data("heading-styles.txt", tmp_path)
+    out = tmp_path / "out"
+    build_json(str(script), "--out", str(out), "--format", "m4b")
+    parts = {path: path.stat().st_mtime_ns for path in out.rglob("*.64k.aac")}
+    assert len(parts) == 8  # a part per chapter, the opening's included
+
+    edited = script.read_text(encoding="utf-8").replace("more or less", "to the letter")
+    script.write_text(edited, encoding="utf-8")
+    episode = build_json(str(script), "--out", str(out), "--format", "m4b")["episodes"][0]
+    assert [c["synthesized"] for c in episode["chapters"]] == [False, True, *[False] * 6]
+    after = {path: path.stat().st_mtime_ns for path in out.rglob("*.64k.aac")}
+    assert {path: after[path] for path in parts if path in after} == parts  # none encoded again
+    assert len(set(after) - set(parts)) == 1
+
+    clean = tmp_path / "clean"
+    build_json(str(script), "--out", str(clean), "--format", "m4b")
+    assert (out / "heading-styles.m4b").read_bytes() == (clean / "heading-styles.m4b").read_bytes()
