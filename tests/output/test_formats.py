@@ -261,6 +261,30 @@ def test_a_damaged_m4b_part_is_made_again(tmp_path: Path) -> None:
     assert (tmp_path / "again.m4b").read_bytes() == (tmp_path / "first.m4b").read_bytes()
 
 
+def test_a_failed_m4b_part_stops_the_parts_not_yet_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ((frames,),), _ = _chapters(tmp_path / "cache", [("x", 0.1, 0)])
+    files = []
+    for n in range(40):
+        files.append([tmp_path / "cache" / f"part{n}.frames"])
+        files[-1][0].write_bytes(frames.read_bytes())
+    ms = frames_to_ms(count_frames(frames.read_bytes()), RATE)
+    marks = [ChapterMark(f"Part {n}", n * ms, (n + 1) * ms) for n in range(40)]
+    started = []
+
+    def failing(mp3: Path, samples: int, output: Path, bitrate_kbps: int) -> None:
+        started.append(mp3)
+        time.sleep(0.02)
+        raise EngineError("ffmpeg could not encode AAC: no")
+
+    monkeypatch.setattr(formats, "encode_aac_part", failing)
+    with pytest.raises(EngineError):
+        write_m4b(files, marks, TAGS, tmp_path / "book.m4b")
+    assert len(started) <= 2 * (os.cpu_count() or 1)
+    assert not (tmp_path / "book.m4b").exists() and not list(tmp_path.rglob("*.aac"))
+
+
 def test_m4b_keeps_titles_that_need_escaping_or_clipping(tmp_path: Path) -> None:
     long_title = "🎧" * 70  # 280 bytes: more than a Nero chpl title holds
     titles = ["two\nlines", "back\\slash;#=", "é" + "👍🏽" * 40, long_title]
