@@ -76,7 +76,7 @@ class _AacPart:
 
 
 def _aac_part(mp3: Path, bitrate_kbps: int) -> _AacPart:
-    samples = part_samples(count_frames(_read_frames(mp3)))
+    samples = part_samples(_read_counted(mp3)[1])
     return _AacPart(mp3, mp3.with_suffix(f".{bitrate_kbps}k.aac"), samples)
 
 
@@ -202,12 +202,17 @@ def _check_marks(marks: Sequence[ChapterMark], files: int) -> None:
 
 def _read_frames(path: Path) -> bytes:
     """A chapter's cached audio, checked to be nothing but MP3 frames."""
+    return _read_counted(path)[0]
+
+
+def _read_counted(path: Path) -> tuple[bytes, int]:
+    """A chapter's cached audio and its number of MP3 frames; OutputError if it holds anything
+    else."""
     data = path.read_bytes()
     try:
-        count_frames(data)
+        return data, count_frames(data)
     except ValueError as exc:
         raise OutputError(f"{path}: not a chapter's MP3 frames ({exc})") from None
-    return data
 
 
 def _remove_stale_chapter_files(target: Path, keep: Sequence[str]) -> None:
