@@ -10,16 +10,13 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import IO
 
 from narrate.audio import AudioFormat, ChapterPcm
+from narrate.audio.aac import M4B_SAMPLE_RATE
 from narrate.errors import EngineError
 from narrate.processes import dying_with_parent
-
-M4B_SAMPLE_RATE = 44100
 
 
 @cache
@@ -241,48 +238,3 @@ def encode_aac_part(mp3: Path, samples: int, output: Path, bitrate_kbps: int) ->
         "-f", "adts", "-y", f"file:{output.resolve()}",
     ]  # fmt: skip
     _run_all([command], "encode AAC", cwd=output.parent)
-
-
-def mux_m4b(frames: Iterable[bytes], chapters: Path, output: Path, language: str) -> None:
-    """Put ADTS frames, as they are (no encode), in an iPod-flavoured MP4 with a QuickTime
-    chapter track and a Nero chpl, its chapters from the FFMETADATA file `chapters`."""
-    command = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-f", "aac", "-i", "pipe:0",
-        "-f", "ffmetadata", "-i", f"file:{chapters}",
-        # Not -map_metadata -1: it drops the chapter titles and the chapter track with them.
-        "-map", "0:a:0", "-map_chapters", "1", "-c:a", "copy",
-        # Raw AAC comes in at 1/28224000; kept, the chapter track's durations overflow 32 bits
-        # past 152 s and ffmpeg reads its chapters wrong.
-        "-time_base:a", f"1/{M4B_SAMPLE_RATE}",
-        "-fflags", "+bitexact", "-flags:a", "+bitexact",
-        "-metadata:s:a:0", f"language={language}",
-        "-movflags", "+faststart", "-brand", "M4B ",
-        "-f", "ipod", "-y", f"file:{output}",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
-        )
-        try:
-            assert process.stdin is not None
-            _feed(process.stdin, frames)
-            returncode = process.wait()
-        except BaseException:
-            # ffmpeg must be gone before the caller removes its file: the faststart pass
-            # reopens the file by name and would bring it back.
-            process.kill()
-            process.wait()
-            raise
-        if returncode != 0:
-            errors.seek(0)
-            raise _failed("make the audiobook", errors.read())
-
-
-def _feed(stdin: IO[bytes], frames: Iterable[bytes]) -> None:
-    try:
-        for part in frames:
-            stdin.write(part)
-        stdin.close()
-    except BrokenPipeError:
-        pass  # ffmpeg stopped reading; its exit status says why

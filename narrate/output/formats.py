@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from narrate.audio.aac import joined_frames, part_samples
-from narrate.audio.ffmpeg import M4B_SAMPLE_RATE, encode_aac_part, mux_m4b
+from narrate.audio.aac import M4B_SAMPLE_RATE, AdtsRun, joined_run, part_samples
+from narrate.audio.ffmpeg import encode_aac_part
 from narrate.audio.mp3 import count_frames
+from narrate.audio.mp4 import write_audiobook
 from narrate.errors import OutputError
 from narrate.files import remove_stale_temporaries, replacing, write_atomic
 from narrate.names import clip_utf8, name_part
@@ -30,7 +30,6 @@ from narrate.output.tags import chapter_id3_tag, tag_m4b
 CHPL_MAX_TITLE_BYTES = 255
 CHAPTER_FILE_TITLE_CHARS = 80
 
-_FFMETADATA_SPECIAL = re.compile(r"([=;#\\\n\r])")
 _CHAPTER_FILE = re.compile(r"^\d{2,} - .*\.mp3$")
 
 
@@ -52,20 +51,24 @@ def write_m4b(
     try:
         parts = [[_aac_part(path, bitrate_kbps) for path in files] for files in chapter_files]
         _encode_missing([part for chapter in parts for part in chapter], bitrate_kbps)
-        with replacing(output) as tmp, tempfile.TemporaryDirectory(prefix="m4b-") as scratch:
-            chapters = Path(scratch) / "chapters.txt"
-            chapters.write_text(ffmetadata(_part_marks(marks, parts)), encoding="utf-8")
-            frames = (
-                frame
-                for chapter in parts
-                for part in chapter
-                for frame in _joined_frames(part, bitrate_kbps)
-            )
-            mux_m4b(frames, chapters, tmp, tags.language)
+        chapters = [
+            (clip_utf8(mark.title, CHPL_MAX_TITLE_BYTES), mark.start_ms, mark.end_ms)
+            for mark in _part_marks(marks, parts)
+        ]
+
+        def runs() -> Iterator[AdtsRun]:
+            for chapter in parts:
+                for part in chapter:
+                    yield _joined_run(part, bitrate_kbps)
+
+        with replacing(output) as tmp:
+            write_audiobook(tmp, runs, chapters, tags.language)
             tag_m4b(tmp, tags)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         raise OutputError(f"{output}: cannot write the audiobook ({exc.strerror}{where})") from None
+    except ValueError as exc:  # parts changed on disk while they were copied
+        raise OutputError(f"{output}: cannot write the audiobook ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,13 @@ def _encode(part: _AacPart, bitrate_kbps: int) -> None:
         encode_aac_part(part.mp3, part.samples, tmp, bitrate_kbps)
 
 
-def _joined_frames(part: _AacPart, bitrate_kbps: int) -> list[bytes]:
+def _joined_run(part: _AacPart, bitrate_kbps: int) -> AdtsRun:
     """The part's frames as they are joined; a damaged part is made again first."""
     try:
-        return joined_frames(part.aac.read_bytes(), part.samples)
+        return joined_run(part.aac.read_bytes(), part.samples)
     except (OSError, ValueError):
         _encode(part, bitrate_kbps)
-        return joined_frames(part.aac.read_bytes(), part.samples)
+        return joined_run(part.aac.read_bytes(), part.samples)
 
 
 def _part_marks(
@@ -116,21 +119,6 @@ def _part_marks(
 
 def _ms(samples: int) -> int:
     return round(samples * 1000 / M4B_SAMPLE_RATE)
-
-
-def ffmetadata(marks: Sequence[ChapterMark]) -> str:
-    """The marks as an FFMETADATA1 file of [CHAPTER] blocks in milliseconds."""
-    lines = [";FFMETADATA1"]
-    for mark in marks:
-        title = _FFMETADATA_SPECIAL.sub(r"\\\1", clip_utf8(mark.title, CHPL_MAX_TITLE_BYTES))
-        lines += [
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={mark.start_ms}",
-            f"END={mark.end_ms}",
-            f"title={title}",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 def write_chapter_mp3s(
