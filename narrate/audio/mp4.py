@@ -5,13 +5,14 @@ The boxes are the ones ffmpeg's `ipod` muxer writes (with `+faststart` and `+bit
 same frames and chapters, byte for byte; a test holds the two to that. Written here because
 ffmpeg's muxer hands every frame through its threads (8.9 s of a 9.7-hour book's 14.6-s
 rewrite) and keeps an index entry per frame (145 MB for that book, growing with its length).
-This reads the parts twice, once for their frames' sizes and once to copy them, and holds a
-few bytes a frame while it lays out the tables (the whole command peaks at 56 MB for 9.8 hours).
+This reads the parts twice, once for their frames' sizes and once to copy them, and holds some
+12 bytes a frame while it lays out the tables (a rebuild of that book peaks at 69 MB in all).
 """
 
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -69,7 +70,8 @@ def write_audiobook(
     layout = _Layout(sizes, texts, _estimated_rate(opening))
     with open(output, "wb") as file:
         file.write(_ftyp())
-        file.write(_moov(layout, config, chapters, language))
+        for piece in _moov(layout, config, chapters, language):
+            file.write(piece)
         file.write(layout.mdat_header())
         file.write(b"".join(texts))
         _copy_payloads(file, runs(), sizes)
@@ -134,12 +136,12 @@ def _chunks(sizes: array[int]) -> tuple[list[int], list[int]]:
 
 def _moov(
     layout: _Layout, config: bytes, chapters: Sequence[tuple[str, int, int]], language: str
-) -> bytes:
+) -> _Pieces:
     # The moov's size decides the offsets, and 64-bit offsets its size: try 32 bits first.
-    size = len(_moov_box(layout, config, chapters, language, 0, wide=False))
+    size = _length(_moov_box(layout, config, chapters, language, 0, wide=False))
     wide = layout.offsets(size)[1][-1] >= LARGE
     if wide:
-        size = len(_moov_box(layout, config, chapters, language, 0, wide=True))
+        size = _length(_moov_box(layout, config, chapters, language, 0, wide=True))
     return _moov_box(layout, config, chapters, language, size, wide)
 
 
@@ -150,59 +152,51 @@ def _moov_box(
     language: str,
     moov_size: int,
     wide: bool,
-) -> bytes:
+) -> _Pieces:
     text_offset, audio_offsets = layout.offsets(moov_size)
     audio_duration = len(layout.sizes) * AAC_FRAME_SAMPLES
     ends = [_ticks(end) for _, _, end in chapters]
     text_durations = [end - start for start, end in zip([0, *ends], ends, strict=False)]
     text_duration = ends[-1]
-    audio_track = _box(
+    audio_table = _container(
+        b"stbl",
+        _stsd_mp4a(config, layout, audio_duration),
+        _full(b"stts", struct.pack(">III", 1, len(layout.sizes), AAC_FRAME_SAMPLES)),
+        _stsc(layout.chunk_samples),
+        _stsz(layout.sizes),
+        _chunk_offsets(audio_offsets, wide),
+        _ROLL_GROUP,
+        _full(b"sbgp", b"roll" + struct.pack(">III", 1, len(layout.sizes), 1)),
+    )
+    audio_track = _container(
         b"trak",
-        _tkhd(1, audio_duration, enabled=True)
-        + _edts(audio_duration)
-        + _box(b"tref", _box(b"chap", struct.pack(">I", 2)))
-        + _box(
+        _tkhd(1, audio_duration, enabled=True),
+        _edts(audio_duration),
+        _box(b"tref", _box(b"chap", struct.pack(">I", 2))),
+        _container(
             b"mdia",
-            _mdhd(audio_duration, iso639_code(language))
-            + _hdlr(b"soun", b"SoundHandler")
-            + _box(
-                b"minf",
-                _SMHD
-                + _DINF
-                + _box(
-                    b"stbl",
-                    _stsd_mp4a(config, layout, audio_duration)
-                    + _full(b"stts", struct.pack(">III", 1, len(layout.sizes), AAC_FRAME_SAMPLES))
-                    + _stsc(layout.chunk_samples)
-                    + _stsz(layout.sizes)
-                    + _chunk_offsets(audio_offsets, wide)
-                    + _ROLL_GROUP
-                    + _full(b"sbgp", b"roll" + struct.pack(">III", 1, len(layout.sizes), 1)),
-                ),
-            ),
+            _mdhd(audio_duration, iso639_code(language)),
+            _hdlr(b"soun", b"SoundHandler"),
+            _container(b"minf", _SMHD, _DINF, audio_table),
         ),
     )
-    text_track = _box(
+    text_table = _container(
+        b"stbl",
+        _TEXT_STSD,
+        _stts(text_durations),
+        _stsc([len(chapters)]),
+        _stsz(array("I", [len(text) for text in layout.texts])),
+        _chunk_offsets([text_offset], wide),
+    )
+    text_track = _container(
         b"trak",
-        _tkhd(2, text_duration, enabled=False)
-        + _edts(text_duration)
-        + _box(
+        _tkhd(2, text_duration, enabled=False),
+        _edts(text_duration),
+        _container(
             b"mdia",
-            _mdhd(text_duration, 0)
-            + _hdlr(b"text", b"SubtitleHandler")
-            + _box(
-                b"minf",
-                _GMHD
-                + _DINF
-                + _box(
-                    b"stbl",
-                    _TEXT_STSD
-                    + _stts(text_durations)
-                    + _stsc([len(chapters)])
-                    + _stsz(array("I", [len(text) for text in layout.texts]))
-                    + _chunk_offsets([text_offset], wide),
-                ),
-            ),
+            _mdhd(text_duration, 0),
+            _hdlr(b"text", b"SubtitleHandler"),
+            _container(b"minf", _GMHD, _DINF, text_table),
         ),
     )
     mvhd = _full(
@@ -215,7 +209,7 @@ def _moov_box(
         + struct.pack(">I", 3),
     )
     udta = _box(b"udta", _EMPTY_META + _chpl(chapters))
-    return _box(b"moov", mvhd + audio_track + text_track + udta)
+    return _container(b"moov", mvhd, audio_track, text_track, udta)
 
 
 def _copy_payloads(file: BinaryIO, runs: Iterable[AdtsRun], sizes: array[int]) -> None:
@@ -297,6 +291,27 @@ def _chpl(chapters: Sequence[tuple[str, int, int]]) -> bytes:
     return _box(b"chpl", body)
 
 
+_Pieces = list["bytes | array[int]"]
+"""A box as the pieces it is written in: the big sample table stays an array of its own, not
+copied into the bytes of every box around it."""
+
+
+def _container(kind: bytes, *children: bytes | array[int] | _Pieces) -> _Pieces:
+    pieces: _Pieces = []
+    for child in children:
+        if isinstance(child, list):
+            pieces.extend(child)
+        else:
+            pieces.append(child)
+    return [struct.pack(">I4s", 8 + _length(pieces), kind), *pieces]
+
+
+def _length(pieces: _Pieces) -> int:
+    return sum(
+        len(piece) if isinstance(piece, bytes) else piece.itemsize * len(piece) for piece in pieces
+    )
+
+
 def _box(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I4s", 8 + len(body), kind) + body
 
@@ -372,14 +387,15 @@ def _stsc(samples_per_chunk: Sequence[int]) -> bytes:
     return _full(b"stsc", struct.pack(">I", len(entries)) + b"".join(entries))
 
 
-def _stsz(sizes: array[int]) -> bytes:
+def _stsz(sizes: array[int]) -> bytes | _Pieces:
     if len(set(sizes[:2])) == 1 and all(size == sizes[0] for size in sizes):
         return _full(b"stsz", struct.pack(">II", sizes[0], len(sizes)))  # ffmpeg: one size
     table = array("I", sizes)
     if table.itemsize != 4:
         raise AssertionError("array('I') is not 32-bit here")
-    table.byteswap()  # big-endian (every platform narrate runs on is little-endian)
-    return _full(b"stsz", struct.pack(">II", 0, len(sizes)) + table.tobytes())
+    if sys.byteorder == "little":
+        table.byteswap()  # boxes are big-endian
+    return _container(b"stsz", struct.pack(">III", 0, 0, len(sizes)), table)
 
 
 def _chunk_offsets(offsets: Sequence[int], wide: bool) -> bytes:
