@@ -50,7 +50,7 @@ def adts_run(data: bytes) -> AdtsRun:
         raise ValueError("no ADTS frame at byte 0")
     b1 = data[1]  # sync, layer and CRC flag: the same in every frame
     shortest = 8 if b1 & 0x01 else 10  # a header and at least a byte
-    lengths = array("I")
+    lengths = array("H")  # an ADTS frame is at most 8,191 bytes
     at, end = 0, len(data)
     while at < end:
         # one loop over every frame of a book (1.5 million for ten hours): kept to the bone
@@ -73,12 +73,14 @@ def adts_frames(data: bytes) -> list[bytes]:
     return frames
 
 
-def joined_run(part: bytes, samples: int) -> AdtsRun:
-    """A part's frames as they are joined (its priming frame dropped), checked to hold `samples`;
-    ValueError for a part that is damaged or was made for another length."""
+def joined_run(part: bytes, samples: int) -> tuple[int, AdtsRun]:
+    """A part's frames as they are joined (its priming frame dropped), checked to hold `samples`,
+    and the priming frame's length; ValueError for a part that is damaged or was made for
+    another length."""
     run = adts_run(part)
     if len(run.lengths) != samples // AAC_FRAME_SAMPLES + 1:
         raise ValueError(
             f"{len(run.lengths)} AAC frames where {samples // AAC_FRAME_SAMPLES + 1} belong"
         )
-    return AdtsRun(part[run.lengths[0] :], run.lengths[1:])
+    priming = run.lengths[0]
+    return priming, AdtsRun(part[priming:], run.lengths[1:])

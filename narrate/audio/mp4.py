@@ -49,9 +49,9 @@ def write_audiobook(
     end ms) one after another from 0, and the audio track's ISO 639-2 `language`. ValueError for
     frames that are not one AAC stream at 44.1 kHz, or that changed between the two calls."""
     _check_chapters(chapters)
-    sizes = array("I")
+    sizes = array("H")  # payloads under 8,191 bytes: two bytes a frame
     config: bytes | None = None
-    opening = array("I")  # the first frames' lengths, for ffmpeg's estimate of the bit rate
+    opening = array("H")  # the first frames' lengths, for ffmpeg's estimate of the bit rate
     for run in runs():
         if not run.lengths:
             continue
@@ -219,10 +219,12 @@ def _copy_payloads(file: BinaryIO, runs: Iterable[AdtsRun], sizes: array[int]) -
         if not run.lengths:
             continue
         header, count = run.header_bytes, len(run.lengths)
-        if array("I", (length - header for length in run.lengths)) != sizes[done : done + count]:
+        if array("H", (length - header for length in run.lengths)) != sizes[done : done + count]:
             raise ValueError("the audiobook's AAC frames changed while it was written")
         data, at, payloads = run.data, 0, []
         for length in run.lengths:
+            if data[at] != 0xFF:  # a frame's sync byte, where the first reading found it
+                raise ValueError("the audiobook's AAC frames changed while it was written")
             payloads.append(data[at + header : at + length])
             at += length
         file.write(b"".join(payloads))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,10 +57,18 @@ def write_m4b(
             for mark in _part_marks(marks, parts)
         ]
 
+        every_part = [part for chapter in parts for part in chapter]
+        scanned: list[tuple[int, array[int]]] = []  # each part's priming frame and frames
+
         def runs() -> Iterator[AdtsRun]:
-            for chapter in parts:
-                for part in chapter:
-                    yield _joined_run(part, bitrate_kbps)
+            # The writer reads the parts twice: the frames are found the first time only.
+            for number, part in enumerate(every_part):
+                if number < len(scanned):
+                    yield _read_again(part, *scanned[number])
+                    continue
+                priming, run = _joined_run(part, bitrate_kbps)
+                scanned.append((priming, run.lengths))
+                yield run
 
         with replacing(output) as tmp:
             write_audiobook(tmp, runs, chapters, tags.language)
@@ -95,13 +104,21 @@ def _encode(part: _AacPart, bitrate_kbps: int) -> None:
         encode_aac_part(part.mp3, part.samples, tmp, bitrate_kbps)
 
 
-def _joined_run(part: _AacPart, bitrate_kbps: int) -> AdtsRun:
-    """The part's frames as they are joined; a damaged part is made again first."""
+def _joined_run(part: _AacPart, bitrate_kbps: int) -> tuple[int, AdtsRun]:
+    """The part's frames as they are joined, and the length of the priming frame before them;
+    a damaged part is made again first."""
     try:
         return joined_run(part.aac.read_bytes(), part.samples)
     except (OSError, ValueError):
         _encode(part, bitrate_kbps)
         return joined_run(part.aac.read_bytes(), part.samples)
+
+
+def _read_again(part: _AacPart, priming: int, lengths: array[int]) -> AdtsRun:
+    data = part.aac.read_bytes()
+    if len(data) != priming + sum(lengths):
+        raise ValueError(f"{part.aac.name} changed while the audiobook was written")
+    return AdtsRun(data[priming:], lengths)
 
 
 def _part_marks(

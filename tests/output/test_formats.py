@@ -423,6 +423,31 @@ def test_m4b_interrupted_while_written_leaves_nothing(
     assert len(MP4(output).chapters) == len(marks)
 
 
+def test_m4b_part_changed_while_written_is_an_error_and_leaves_no_file(
+    episode: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer reads each part twice (sizes, then copy): a part changed in between is caught
+    by its length, not copied as it now is."""
+    files, marks, _ = episode
+    output = tmp_path / "e.m4b"
+    write_m4b(files, marks, TAGS, output)  # every part made
+    output.unlink()
+    copy = mp4._copy_payloads
+
+    def shorten_a_part_first(file: IO[bytes], runs: Iterator[AdtsRun], sizes: object) -> None:
+        part = files[1][0].with_suffix(".64k.aac")
+        part.write_bytes(part.read_bytes()[:-100])
+        copy(file, runs, sizes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mp4, "_copy_payloads", shorten_a_part_first)
+    with pytest.raises(OutputError, match="changed while the audiobook was written"):
+        write_m4b(files, marks, TAGS, output)
+    assert not output.exists() and _leftovers(tmp_path) == []
+    monkeypatch.undo()
+    write_m4b(files, marks, TAGS, output)  # the damaged part is made again
+    assert len(MP4(output).chapters) == len(marks)
+
+
 def test_m4b_refuses_marks_that_do_not_fit(episode: tuple, tmp_path: Path) -> None:
     files, marks, _ = episode
     gap = [marks[0], ChapterMark("x", marks[1].start_ms + 10, marks[1].end_ms)]
