@@ -202,13 +202,14 @@ def write_episode(
     )
     tags = replace(tags, cover=cover, cover_mime=mime)
     parts = [[entry.path for entry in chapter] for chapter in entries]
+    frames = [[entry.frames for entry in chapter] for chapter in entries]
     files: list[Path] = []
     with ThreadPoolExecutor(1) as helper, prompt_thread_switches():
         # The transcripts are Python's work and the joins the kernel's (or ffmpeg's): at once.
         # Written after the audio, so a failed join leaves no sidecars of a newer episode.
         sidecars = helper.submit(episode_sidecars, stem, tags.title, marks, said)
         bitrate = settings.audio.bitrate_kbps
-        files += write_audio(episode.output, parts, marks, tags, settings.formats, bitrate)
+        files += write_audio(episode.output, parts, marks, tags, settings.formats, bitrate, frames)
         files += write_episode_files(out_dir, sidecars.result())
     report = EpisodeReport(
         episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)

@@ -72,9 +72,11 @@ def write_audio(
     tags: EpisodeTags,
     formats: Collection[str],
     bitrate_kbps: int,
+    mp3_frames: Sequence[Sequence[int]] | None = None,
 ) -> list[Path]:
     """Every requested audio format of the episode (`mp3`, `m4b`, `chapter-mp3`), from each
-    chapter's MP3 parts (its passages' frames); the files written."""
+    chapter's MP3 parts (its passages' frames, `mp3_frames` of each if known); the files
+    written."""
     files: list[Path] = []
     if "mp3" in formats:
         write_mp3(parts, marks, tags, output)
@@ -83,7 +85,7 @@ def write_audio(
         from narrate.output.formats import write_m4b
 
         m4b = output.with_suffix(".m4b")
-        write_m4b(parts, marks, tags, m4b, bitrate_kbps)
+        write_m4b(parts, marks, tags, m4b, bitrate_kbps, mp3_frames)
         files.append(m4b)
     if "chapter-mp3" in formats:
         from narrate.output.formats import write_chapter_mp3s

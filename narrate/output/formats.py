@@ -40,17 +40,28 @@ def write_m4b(
     tags: EpisodeTags,
     output: Path,
     bitrate_kbps: int = 64,
+    mp3_frames: Sequence[Sequence[int]] | None = None,
 ) -> None:
     """An AAC-LC audiobook (44.1 kHz mono) with the marks' titles as chapters, written
     atomically. Each chapter's audio is the MP3 frames of its files; each file is made once into
     an AAC part kept beside it (`<stem>.<bitrate>k.aac`, see `narrate.audio.aac`), and the parts
     are joined by copy, so a rebuild encodes only the parts of what changed. Chapters fall on the
-    parts' own boundaries: on the marks, give or take up to 12 ms a part."""
+    parts' own boundaries: on the marks, give or take up to 12 ms a part. `mp3_frames`: each
+    file's count of MP3 frames, when the caller knows it (the cache records it); else each file
+    is read and counted."""
     _check_marks(marks, len(chapter_files))
     if bitrate_kbps <= 0:
         raise ValueError(f"bitrate must be positive, not {bitrate_kbps}")
     try:
-        parts = [[_aac_part(path, bitrate_kbps) for path in files] for files in chapter_files]
+        if mp3_frames is None:
+            mp3_frames = [[_read_counted(path)[1] for path in files] for files in chapter_files]
+        parts = [
+            [
+                _aac_part(path, frames, bitrate_kbps)
+                for path, frames in zip(files, counts, strict=True)
+            ]
+            for files, counts in zip(chapter_files, mp3_frames, strict=True)
+        ]
         _encode_missing([part for chapter in parts for part in chapter], bitrate_kbps)
         chapters = [
             (clip_utf8(mark.title, CHPL_MAX_TITLE_BYTES), mark.start_ms, mark.end_ms)
@@ -87,8 +98,8 @@ class _AacPart:
     samples: int
 
 
-def _aac_part(mp3: Path, bitrate_kbps: int) -> _AacPart:
-    samples = part_samples(_read_counted(mp3)[1])
+def _aac_part(mp3: Path, mp3_frames: int, bitrate_kbps: int) -> _AacPart:
+    samples = part_samples(mp3_frames)
     return _AacPart(mp3, mp3.with_suffix(f".{bitrate_kbps}k.aac"), samples)
 
 
