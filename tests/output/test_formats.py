@@ -365,7 +365,8 @@ def test_m4b_failure_leaves_no_file(
             copy.write_bytes(path.read_bytes())  # no AAC part made yet: ffmpeg must encode them
     files = copies
     output = tmp_path / "e.m4b"
-    monkeypatch.setattr(ffmpeg_runner, "ffmpeg_exe", lambda: str(_fake_ffmpeg(tmp_path)))
+    fake = str(_fake_ffmpeg(tmp_path))  # written once: parts are encoded on several threads
+    monkeypatch.setattr(ffmpeg_runner, "ffmpeg_exe", lambda: fake)
     with pytest.raises(EngineError, match="Conversion failed"):
         write_m4b(files, marks, TAGS, output)
     assert not output.exists() and _leftovers(tmp_path) == []
