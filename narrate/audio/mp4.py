@@ -71,7 +71,10 @@ def write_audiobook(
     with open(output, "wb") as file:
         file.write(_ftyp())
         for piece in _moov(layout, config, chapters, language):
-            file.write(piece)
+            if isinstance(piece, _Table32):
+                piece.write_to(file)
+            else:
+                file.write(piece)
         file.write(layout.mdat_header())
         file.write(b"".join(texts))
         _copy_payloads(file, runs(), sizes)
@@ -120,7 +123,9 @@ def _chunks(sizes: array[int]) -> tuple[list[int], list[int]]:
     """Samples per chunk and each chunk's byte offset in the audio: a frame joins the chunk
     before it while the chunk stays under MAX_CHUNK_BYTES (found by bisection of the running
     totals, not frame by frame)."""
-    ends = array("q", accumulate(sizes, initial=0))  # ends[i]: bytes before frame i
+    total = sum(sizes)
+    # ends[i]: bytes before frame i (four bytes each unless the audio passes 4 GiB)
+    ends = array("I" if total < 1 << 32 else "q", accumulate(sizes, initial=0))
     counts: list[int] = []
     starts: list[int] = []
     first = 0
@@ -293,12 +298,32 @@ def _chpl(chapters: Sequence[tuple[str, int, int]]) -> bytes:
     return _box(b"chpl", body)
 
 
-_Pieces = list["bytes | array[int]"]
-"""A box as the pieces it is written in: the big sample table stays an array of its own, not
-copied into the bytes of every box around it."""
+class _Table32:
+    """A table of 32-bit big-endian numbers kept as the array it came from (two bytes a frame)
+    and written a slice at a time: never copied whole, nor into the boxes around it."""
+
+    def __init__(self, values: array[int]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return 4 * len(self.values)
+
+    def write_to(self, file: BinaryIO) -> None:
+        step = 1 << 16
+        for start in range(0, len(self.values), step):
+            table = array("I", self.values[start : start + step])
+            if table.itemsize != 4:
+                raise AssertionError("array('I') is not 32-bit here")
+            if sys.byteorder == "little":
+                table.byteswap()  # boxes are big-endian
+            file.write(table.tobytes())
 
 
-def _container(kind: bytes, *children: bytes | array[int] | _Pieces) -> _Pieces:
+_Pieces = list["bytes | _Table32"]
+"""A box as the pieces it is written in."""
+
+
+def _container(kind: bytes, *children: bytes | _Table32 | _Pieces) -> _Pieces:
     pieces: _Pieces = []
     for child in children:
         if isinstance(child, list):
@@ -309,9 +334,7 @@ def _container(kind: bytes, *children: bytes | array[int] | _Pieces) -> _Pieces:
 
 
 def _length(pieces: _Pieces) -> int:
-    return sum(
-        len(piece) if isinstance(piece, bytes) else piece.itemsize * len(piece) for piece in pieces
-    )
+    return sum(len(piece) for piece in pieces)
 
 
 def _box(kind: bytes, body: bytes) -> bytes:
@@ -392,12 +415,7 @@ def _stsc(samples_per_chunk: Sequence[int]) -> bytes:
 def _stsz(sizes: array[int]) -> bytes | _Pieces:
     if len(set(sizes[:2])) == 1 and all(size == sizes[0] for size in sizes):
         return _full(b"stsz", struct.pack(">II", sizes[0], len(sizes)))  # ffmpeg: one size
-    table = array("I", sizes)
-    if table.itemsize != 4:
-        raise AssertionError("array('I') is not 32-bit here")
-    if sys.byteorder == "little":
-        table.byteswap()  # boxes are big-endian
-    return _container(b"stsz", struct.pack(">III", 0, 0, len(sizes)), table)
+    return _container(b"stsz", struct.pack(">III", 0, 0, len(sizes)), _Table32(sizes))
 
 
 def _chunk_offsets(offsets: Sequence[int], wide: bool) -> bytes:
