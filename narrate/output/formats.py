@@ -62,13 +62,12 @@ def write_m4b(
             ]
             for files, counts in zip(chapter_files, mp3_frames, strict=True)
         ]
-        _encode_missing([part for chapter in parts for part in chapter], bitrate_kbps)
+        every_part = [part for chapter in parts for part in chapter]
+        _encode_missing(every_part, bitrate_kbps)
         chapters = [
             (clip_utf8(mark.title, CHPL_MAX_TITLE_BYTES), mark.start_ms, mark.end_ms)
             for mark in _part_marks(marks, parts)
         ]
-
-        every_part = [part for chapter in parts for part in chapter]
         scanned: list[tuple[int, array[int]]] = []  # each part's priming frame and frames
 
         def runs() -> Iterator[AdtsRun]:
