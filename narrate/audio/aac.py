@@ -64,15 +64,6 @@ def adts_run(data: bytes) -> AdtsRun:
     return AdtsRun(data, lengths)
 
 
-def adts_frames(data: bytes) -> list[bytes]:
-    """The ADTS frames in `data`, each on its own; ValueError as for `adts_run`."""
-    frames, at = [], 0
-    for length in adts_run(data).lengths:
-        frames.append(data[at : at + length])
-        at += length
-    return frames
-
-
 def joined_run(part: bytes, samples: int) -> tuple[int, AdtsRun]:
     """A part's frames as they are joined (its priming frame dropped), checked to hold `samples`,
     and the priming frame's length; ValueError for a part that is damaged or was made for

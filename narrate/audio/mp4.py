@@ -32,6 +32,10 @@ MAX_CHUNK_BYTES = 1 << 20
 CHPL_MAX_CHAPTERS = 255
 """`chpl` counts its chapters in one byte; the chapter track holds them all."""
 
+CHPL_MAX_TITLE_BYTES = 255
+"""`chpl` gives a title's length in one byte: a longer title is cut between characters (cut
+inside one, mutagen refuses the whole file), in both tracks."""
+
 LARGE = 1 << 32
 """Offsets and sizes from here on need 64 bits (`co64`, a 64-bit `mdat` header)."""
 
@@ -66,6 +70,9 @@ def write_audiobook(
         raise ValueError("no AAC frames for the audiobook")
     if _sample_rate(config) != TIMESCALE:
         raise ValueError(f"AAC at {_sample_rate(config)} Hz, not {TIMESCALE}")
+    chapters = [
+        (clip_utf8(title, CHPL_MAX_TITLE_BYTES), start, end) for title, start, end in chapters
+    ]
     texts = [_chapter_sample(title) for title, _, _ in chapters]
     layout = _Layout(sizes, texts, _estimated_rate(opening))
     with open(output, "wb") as file:
@@ -102,9 +109,8 @@ class _Layout:
         self.texts = texts
         self.text_bytes = sum(len(text) for text in texts)
         self.audio_bytes = sum(sizes)
-        self.chunk_samples, self.chunk_starts = _chunks(sizes)
-        payload = self.text_bytes + self.audio_bytes
-        self.wide = payload + 8 > LARGE - 1
+        self.chunk_samples, self.chunk_starts = _chunks(sizes, self.audio_bytes)
+        self.wide = 8 + self.text_bytes + self.audio_bytes >= LARGE  # the mdat's size
 
     def mdat_header(self) -> bytes:
         payload = self.text_bytes + self.audio_bytes
@@ -119,11 +125,10 @@ class _Layout:
         return text, [audio + start for start in self.chunk_starts]
 
 
-def _chunks(sizes: array[int]) -> tuple[list[int], list[int]]:
-    """Samples per chunk and each chunk's byte offset in the audio: a frame joins the chunk
-    before it while the chunk stays under MAX_CHUNK_BYTES (found by bisection of the running
-    totals, not frame by frame)."""
-    total = sum(sizes)
+def _chunks(sizes: array[int], total: int) -> tuple[list[int], list[int]]:
+    """Samples per chunk and each chunk's byte offset in the audio (`total` bytes): a frame
+    joins the chunk before it while the chunk stays under MAX_CHUNK_BYTES (found by bisection
+    of the running totals, not frame by frame)."""
     # ends[i]: bytes before frame i (four bytes each unless the audio passes 4 GiB)
     ends = array("I" if total < 1 << 32 else "q", accumulate(sizes, initial=0))
     counts: list[int] = []
@@ -293,7 +298,7 @@ def _chpl(chapters: Sequence[tuple[str, int, int]]) -> bytes:
     listed = chapters[:CHPL_MAX_CHAPTERS]
     body = struct.pack(">IIB", 0x01000000, 0, len(listed))
     for title, start, _ in listed:
-        data = clip_utf8(title, 255).encode("utf-8")  # cut inside a character, mutagen refuses it
+        data = title.encode("utf-8")
         body += struct.pack(">QB", start * 10_000, len(data)) + data
     return _box(b"chpl", body)
 

@@ -21,14 +21,10 @@ from narrate.audio.mp3 import count_frames
 from narrate.audio.mp4 import write_audiobook
 from narrate.errors import OutputError
 from narrate.files import remove_stale_temporaries, replacing, write_atomic
-from narrate.names import clip_utf8, name_part
+from narrate.names import name_part
 from narrate.output import ChapterMark, EpisodeTags
 from narrate.output.tags import chapter_id3_tag, tag_m4b
 
-# Nero `chpl` titles carry a one-byte length: ffmpeg cuts longer titles at byte 255, maybe inside a
-# character, and mutagen then refuses the whole file. Its chapter count is one byte too (ffmpeg
-# writes the first 255 chapters there; the QuickTime chapter track holds them all).
-CHPL_MAX_TITLE_BYTES = 255
 CHAPTER_FILE_TITLE_CHARS = 80
 
 _CHAPTER_FILE = re.compile(r"^\d{2,} - .*\.mp3$")
@@ -64,10 +60,7 @@ def write_m4b(
         ]
         every_part = [part for chapter in parts for part in chapter]
         _encode_missing(every_part, bitrate_kbps)
-        chapters = [
-            (clip_utf8(mark.title, CHPL_MAX_TITLE_BYTES), mark.start_ms, mark.end_ms)
-            for mark in _part_marks(marks, parts)
-        ]
+        chapters = [(mark.title, mark.start_ms, mark.end_ms) for mark in _part_marks(marks, parts)]
         scanned: list[tuple[int, array[int]]] = []  # each part's priming frame and frames
 
         def runs() -> Iterator[AdtsRun]:
