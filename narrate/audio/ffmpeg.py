@@ -6,6 +6,7 @@ ffmpeg is run from here only; the binary comes from the imageio-ffmpeg wheel (no
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from narrate.audio import AudioFormat, ChapterPcm
 from narrate.audio.aac import M4B_SAMPLE_RATE
+from narrate.audio.level import Level, level_for, peak_stretches
 from narrate.errors import EngineError
 from narrate.processes import dying_with_parent
 
@@ -35,23 +37,38 @@ def encode_mp3(pcm: ChapterPcm, fmt: AudioFormat) -> bytes:
 
     Each chapter is brought to the loudness target on its own (a linear gain, then a limiter for
     the peaks), so cached chapters stay valid and any mix of them lands on the target."""
-    level = level_filters(measure_loudness(pcm), fmt)
-    command = [*_ffmpeg_pcm_input(pcm), "-af", level, *_mp3_output(fmt), "pipe:1"]
+    level = level_for(measure_loudness(pcm), fmt)
+    samples = len(pcm.samples) // 2
+    peaks = peak_stretches(io.BytesIO(pcm.samples), 0, samples, level.threshold(), pcm.sample_rate)
+    graph = level.filters(peaks, samples, fmt.sample_rate)
+    command = [
+        *_ffmpeg_pcm_input(pcm), "-filter_complex", graph, "-map", "[out]", *_mp3_output(fmt),
+        "pipe:1",
+    ]  # fmt: skip
     return _run_ffmpeg(command, pcm.samples, "encode MP3").stdout
 
 
 def encode_mp3_pieces(
-    source: Path, sample_rate: int, level: str, fmt: AudioFormat, pieces: list[tuple[int, int]],
+    source: Path, sample_rate: int, level: Level, fmt: AudioFormat, pieces: list[tuple[int, int]],
     outputs: list[Path],
 ) -> None:  # fmt: skip
-    """Encode a chapter's raw PCM, read from the file `source`, with the filters `level` (from
-    `level_filters`), into one MP3 per piece: `pieces` are (first, end) sample ranges of the
-    source. Each piece is read, levelled and encoded by an ffmpeg process of its own, all at
-    once, so pieces are encoded on as many cores as there are. A single piece is exactly
-    `encode_mp3`'s output for the same PCM."""
+    """Encode a chapter's raw PCM, read from the file `source`, brought to `level`, into one MP3
+    per piece: `pieces` are (first, end) sample ranges of the source. Each piece is read,
+    levelled and encoded by an ffmpeg process of its own, all at once, so pieces are encoded on
+    as many cores as there are. A single piece is exactly `encode_mp3`'s output for the same
+    PCM."""
     raw = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
+    with open(source, "rb") as pcm:
+        graphs = [
+            level.filters(
+                peak_stretches(pcm, first, end, level.threshold(), sample_rate),
+                end - first,
+                fmt.sample_rate,
+            )
+            for first, end in pieces
+        ]
     commands = []
-    for (first, end), output in zip(pieces, outputs, strict=True):
+    for (first, end), output, graph in zip(pieces, outputs, graphs, strict=True):
         # ffmpeg's subfile protocol reads exactly these bytes (the file is named relative to
         # its folder, so no comma or colon of the user's path can reach the URL)
         url = (
@@ -61,7 +78,8 @@ def encode_mp3_pieces(
         target = f"file:{output.resolve()}"
         commands.append(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-             *raw, "-i", url, "-af", level, *_mp3_output(fmt), target]
+             *raw, "-i", url, "-filter_complex", graph, "-map", "[out]", *_mp3_output(fmt),
+             target]
         )  # fmt: skip
     _run_all(commands, "encode MP3", cwd=source.parent)
 
@@ -106,33 +124,6 @@ def _mp3_output(fmt: AudioFormat) -> list[str]:
     ]  # fmt: skip
 
 
-def level_filters(loudness: float | None, fmt: AudioFormat) -> str:
-    """The loudness decision for a chapter, all of it here: the gain that brings a chapter
-    measured at `loudness` (LUFS, dual-mono; None for silence) to the target in the MP3, and a
-    limiter that caps its peaks under the true-peak ceiling. Returned as the ffmpeg filters that
-    apply it (gain, limiter, then resampling to the output rate); every encoder path takes them."""
-    gain = 0.0 if loudness is None else fmt.loudness_lufs - loudness + encoding_loss_db(fmt)
-    # The limiter works on samples, at the engine's rate (half the work of limiting at 44.1 kHz);
-    # the resampled, encoded signal's true peak was measured up to 0.2 dB above them.
-    ceiling = 10 ** ((fmt.true_peak_db - 0.5) / 20)
-    limiter = f"alimiter=limit={ceiling:.4f}:level=0:latency=1"
-    return f"volume={gain:.2f}dB,{limiter},aresample={fmt.sample_rate}"
-
-
-def encoding_loss_db(fmt: AudioFormat) -> float:
-    """What the limiter and LAME take off speech's loudness, made up in the gain so the MP3 lands
-    on the target, not under it. Measured (chapter PCM against its MP3, both by ebur128) over
-    eight espeak-ng voices and a Piper voice: 0.4-0.8 LU up to 160 kbps, 0.2-0.6 at 192 and
-    -0.1-0.3 from 256 (LAME keeps more of the signal there). A fixed figure per bitrate, not a
-    measurement per chapter: measuring it cost three ffmpeg runs a chapter, a quarter of a
-    chapter's time, to land within 0.1 LU where this lands within 0.2."""
-    if fmt.bitrate_kbps <= 160:
-        return 0.6
-    if fmt.bitrate_kbps <= 224:
-        return 0.4
-    return 0.2
-
-
 class LoudnessMeter:
     """Integrated loudness of PCM written to it as it is made, measured by ffmpeg's ebur128 in a
     process of its own (dual-mono: a mono file is heard on both speakers). The whole chapter is
@@ -147,7 +138,7 @@ class LoudnessMeter:
             ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
             "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
             "-af", f"asetnsamples=n={sample_rate},ebur128=dualmono=true:framelog=verbose",
-            "-f", "null", "-",
+            "-c:a", "pcm_f64le", "-f", "null", "-",  # the meter's doubles, not converted back
         ]  # fmt: skip
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._report,

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from narrate.audio import AudioFormat
-from narrate.audio.ffmpeg import LoudnessMeter, encode_mp3_pieces, level_filters
+from narrate.audio.ffmpeg import LoudnessMeter, encode_mp3_pieces
+from narrate.audio.level import level_for
 from narrate.audio.mp3 import CODEC_DELAY_SAMPLES, count_frames
 from narrate.audio.pcm import assemble_into, plan_pieces
 from narrate.engines import Clip, Speaker, VoiceSettings, engine_kind, forks_when_open
@@ -143,7 +144,7 @@ def _render_into(
         # A retry changes the engine's internal state, and so the samples: start over in a
         # fresh process rather than keep audio that a clean build would not reproduce.
         raise EngineHiccup(f"the engine needed {speaker.restarts} retries")
-    level = level_filters(loudness, job.audio)
+    level = level_for(loudness, job.audio)
     pieces = plan_pieces(layout, job.audio.sample_rate)
     outputs = [scratch / f"piece-{number}.mp3" for number in range(len(pieces))]
     encode_mp3_pieces(source, layout.sample_rate, level, job.audio, pieces, outputs)

@@ -91,12 +91,3 @@ def test_the_meter_measures_pcm_written_in_pieces_as_a_whole_and_silence_as_none
     assert alone is not None and whole is not None and alone > whole
     assert abs(alone - measure_loudness(ChapterPcm(quiet, rate, ())) - 20 * math.log10(4)) < 0.15
     assert measure_loudness(ChapterPcm(bytes(2 * rate * 3), rate, ())) is None
-
-
-def test_the_gain_brings_the_measured_loudness_to_the_target_plus_what_lame_takes() -> None:
-    from narrate.audio.ffmpeg import encoding_loss_db, level_filters
-
-    fmt = AudioFormat(loudness_lufs=-16.0)
-    assert level_filters(-21.0, fmt).startswith(f"volume={5 + encoding_loss_db(fmt):.2f}dB,")
-    assert level_filters(None, fmt).startswith("volume=0.00dB,")
-    assert encoding_loss_db(AudioFormat(bitrate_kbps=320)) < encoding_loss_db(fmt)

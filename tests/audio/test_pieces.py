@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from narrate.audio import AudioFormat, ChapterPcm
-from narrate.audio.ffmpeg import encode_mp3, encode_mp3_pieces, level_filters, measure_loudness
+from narrate.audio.ffmpeg import encode_mp3, encode_mp3_pieces, measure_loudness
+from narrate.audio.level import level_for
 from narrate.audio.mp3 import count_frames, count_frames_in, encoded_frames
 from narrate.audio.pcm import PcmLayout, plan_pieces
 from tests.conftest import ffmpeg
@@ -71,7 +72,7 @@ def test_two_pieces_decode_to_the_same_timing_and_length_as_one(tmp_path: Path) 
     source.write_bytes(samples)
     fmt = AudioFormat()
     whole = encode_mp3(ChapterPcm(samples, RATE, layout.spans), fmt)
-    level = level_filters(measure_loudness(ChapterPcm(samples, RATE, layout.spans)), fmt)
+    level = level_for(measure_loudness(ChapterPcm(samples, RATE, layout.spans)), fmt)
 
     one = [tmp_path / "one.mp3"]
     encode_mp3_pieces(source, RATE, level, fmt, [(0, layout.samples)], one)
