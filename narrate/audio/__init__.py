@@ -1,6 +1,7 @@
-"""Sound: chapter PCM (`pcm`), every ffmpeg run (`ffmpeg`), MP3 frame arithmetic (`mp3`).
+"""Sound: chapter PCM (`pcm`), the loudness decision (`level`), every ffmpeg run (`ffmpeg`),
+MP3 frame arithmetic (`mp3`), the M4B's AAC parts (`aac`) and its container (`mp4`).
 
-`AudioFormat` is the one description of the audio narrate makes, shared by all three."""
+`AudioFormat` is the one description of the audio narrate makes, shared by all of them."""
 
 from __future__ import annotations
 
