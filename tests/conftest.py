@@ -34,6 +34,27 @@ def build_json(*args: str, cwd: Path | None = None) -> dict:
     return json.loads(done.stdout)  # fails if anything but the JSON object reached stdout
 
 
+_SPEAK = """
+import sys
+from narrate.engines import VoiceSettings, check_settings
+from narrate.engines import pyttsx3 as adapter
+
+speaker = adapter.open(check_settings(VoiceSettings()))
+clips = [speaker.synthesize(line) for line in sys.argv[2:]]
+speaker.close()
+assert all(clip.sample_rate == 22050 for clip in clips)
+with open(sys.argv[1], "wb") as out:
+    out.write(b"".join(clip.samples + bytes(22050) for clip in clips))
+"""
+
+
+def speak_lines(lines: list[str], out: Path) -> None:
+    """The default engine's speech of `lines` as raw 22.05 kHz 16-bit mono PCM in `out`, each
+    followed by half a second of silence: spoken in a process of its own, so the espeak-ng it
+    loads never meets Piper's in the test process."""
+    subprocess.run([sys.executable, "-c", _SPEAK, str(out), *lines], check=True)
+
+
 def ffmpeg() -> str:
     import imageio_ffmpeg
 

@@ -4,7 +4,6 @@ import array
 import io
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,35 +11,24 @@ import pytest
 from narrate.audio import AudioFormat, ChapterPcm
 from narrate.audio.ffmpeg import encode_mp3, encode_mp3_pieces, measure_loudness
 from narrate.audio.level import Level, encoding_loss_db, level_for, peak_stretches
-from tests.conftest import ffmpeg
+from tests.conftest import ffmpeg, speak_lines
 
 RATE = 22050
-
-_SPEAK = """
-import sys
-from narrate.engines import VoiceSettings, check_settings
-from narrate.engines import pyttsx3 as adapter
-
-speaker = adapter.open(check_settings(VoiceSettings()))
-lines = [
-    "The keeper climbed the stairs at dusk, as he had for thirty years.",
-    "Nobody thanked him; the ships passed, and that was the thanks!",
-    "In 1911, the lamp was electrified, and still he climbed.",
-    "What would you have done? Stayed below, and watched the dark come in?",
-]
-with open(sys.argv[1], "wb") as out:
-    for line in lines:
-        out.write(speaker.synthesize(line).samples + bytes(RATE // 2 * 2))
-speaker.close()
-""".replace("RATE", str(RATE))
 
 
 @pytest.fixture(scope="module")
 def speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Some 15 s of the real engine's speech, with pauses, as raw PCM."""
     path = tmp_path_factory.mktemp("speech") / "speech.pcm"
-    # spoken in a process of its own: the espeak-ng it loads must not meet Piper's in this one
-    subprocess.run([sys.executable, "-c", _SPEAK, str(path)], check=True)
+    speak_lines(
+        [
+            "The keeper climbed the stairs at dusk, as he had for thirty years.",
+            "Nobody thanked him; the ships passed, and that was the thanks!",
+            "In 1911, the lamp was electrified, and still he climbed.",
+            "What would you have done? Stayed below, and watched the dark come in?",
+        ],
+        path,
+    )
     return path
 
 

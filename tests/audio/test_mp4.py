@@ -8,7 +8,6 @@ import array
 import re
 import struct
 import subprocess
-import sys
 from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
@@ -22,28 +21,9 @@ from narrate.audio import mp4
 from narrate.audio.aac import AdtsRun, adts_run
 from narrate.audio.mp4 import write_audiobook
 from narrate.names import clip_utf8
-from tests.conftest import ffmpeg, ffmpeg_chapters
+from tests.conftest import ffmpeg, ffmpeg_chapters, speak_lines
 
 Chapters = Sequence[tuple[str, int, int]]
-
-
-_SPEAK = """
-import sys
-from narrate.engines import VoiceSettings, check_settings
-from narrate.engines import pyttsx3 as adapter
-
-speaker = adapter.open(check_settings(VoiceSettings()))
-lines = [
-    "The keeper climbed the stairs at dusk, as he had for thirty years.",
-    "Nobody thanked him; the ships passed, and that was the thanks.",
-    "In 1911, the lamp was electrified, and still he climbed.",
-]
-clips = [speaker.synthesize(line) for line in lines]
-speaker.close()
-assert all(clip.sample_rate == 22050 for clip in clips)
-with open(sys.argv[1], "wb") as out:
-    out.write(b"".join(clip.samples + bytes(22050) for clip in clips))
-"""
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +31,14 @@ def speech_frames(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
     """Some 280 s of the real engine's speech as AAC-LC ADTS frames, made by ffmpeg as narrate
     makes an M4B's parts: more than 2 MiB, so the audio spans three chunks (of under 1 MiB)."""
     folder = tmp_path_factory.mktemp("aac")
-    # spoken in a process of its own: the espeak-ng it loads must not meet Piper's in this one
-    subprocess.run([sys.executable, "-c", _SPEAK, str(folder / "speech.pcm")], check=True)
+    speak_lines(
+        [
+            "The keeper climbed the stairs at dusk, as he had for thirty years.",
+            "Nobody thanked him; the ships passed, and that was the thanks.",
+            "In 1911, the lamp was electrified, and still he climbed.",
+        ],
+        folder / "speech.pcm",
+    )
     (folder / "speech.pcm").write_bytes((folder / "speech.pcm").read_bytes() * 19)  # ~280 s
     subprocess.run(
         [ffmpeg(), "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1",
