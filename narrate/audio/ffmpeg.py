@@ -16,7 +16,7 @@ from pathlib import Path
 
 from narrate.audio import AudioFormat, ChapterPcm
 from narrate.audio.aac import M4B_SAMPLE_RATE
-from narrate.audio.level import Level, level_for, peak_stretches
+from narrate.audio.level import Level, level_for
 from narrate.errors import EngineError
 from narrate.processes import dying_with_parent
 
@@ -39,12 +39,10 @@ def encode_mp3(pcm: ChapterPcm, fmt: AudioFormat) -> bytes:
     the peaks), so cached chapters stay valid and any mix of them lands on the target."""
     level = level_for(measure_loudness(pcm), fmt)
     samples = len(pcm.samples) // 2
-    peaks = peak_stretches(io.BytesIO(pcm.samples), 0, samples, level.threshold(), pcm.sample_rate)
-    graph = level.filters(peaks, samples, fmt.sample_rate)
-    command = [
-        *_ffmpeg_pcm_input(pcm), "-filter_complex", graph, "-map", "[out]", *_mp3_output(fmt),
-        "pipe:1",
-    ]  # fmt: skip
+    graph = level.piece_filters(
+        io.BytesIO(pcm.samples), 0, samples, pcm.sample_rate, fmt.sample_rate
+    )
+    command = [*_ffmpeg_pcm_input(pcm), *_levelled(graph), *_mp3_output(fmt), "pipe:1"]
     return _run_ffmpeg(command, pcm.samples, "encode MP3").stdout
 
 
@@ -60,11 +58,7 @@ def encode_mp3_pieces(
     raw = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
     with open(source, "rb") as pcm:
         graphs = [
-            level.filters(
-                peak_stretches(pcm, first, end, level.threshold(), sample_rate),
-                end - first,
-                fmt.sample_rate,
-            )
+            level.piece_filters(pcm, first, end, sample_rate, fmt.sample_rate)
             for first, end in pieces
         ]
     commands = []
@@ -78,8 +72,7 @@ def encode_mp3_pieces(
         target = f"file:{output.resolve()}"
         commands.append(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-             *raw, "-i", url, "-filter_complex", graph, "-map", "[out]", *_mp3_output(fmt),
-             target]
+             *raw, "-i", url, *_levelled(graph), *_mp3_output(fmt), target]
         )  # fmt: skip
     _run_all(commands, "encode MP3", cwd=source.parent)
 
@@ -113,6 +106,11 @@ def _failed(what: str, stderr: bytes | str) -> EngineError:
     text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr
     lines = text.strip().splitlines()
     return EngineError(f"ffmpeg could not {what}: {lines[-1] if lines else 'no reason given'}")
+
+
+def _levelled(graph: str) -> list[str]:
+    """The input through `graph` (from `Level`), its output the one encoded."""
+    return ["-filter_complex", graph, "-map", "[out]"]
 
 
 def _mp3_output(fmt: AudioFormat) -> list[str]:

@@ -48,6 +48,12 @@ class Level:
         the filters' float rounding: erring low only limits a stretch more, at no cost in sound)."""
         return math.floor(self.ceiling / 10 ** (self.gain_db / 20) * 32768 * 0.999)
 
+    def piece_filters(self, pcm: BinaryIO, first: int, end: int, rate: int, out_rate: int) -> str:
+        """`filters` for samples `first` to `end` of the 16-bit mono file `pcm` at `rate`: its
+        peaks found by `peak_stretches`."""
+        peaks = peak_stretches(pcm, first, end, self.threshold(), rate)
+        return self.filters(peaks, end - first, out_rate)
+
     def filters(self, peaks: Sequence[tuple[int, int]], samples: int, out_rate: int) -> str:
         """An ffmpeg filter graph from input `[0:a]` (`samples` samples) to `[out]`: the gain,
         the limiter over each (first, end) stretch in `peaks` (from `peak_stretches`), then
@@ -137,17 +143,19 @@ def peak_stretches(
                     continue
                 at = chunk_start + start
                 low, high = max(0, at - before), min(samples, at + _PEAK_BLOCK + after)
-                if stretches and low - stretches[-1][1] <= gap:
-                    stretches[-1][1] = high
-                else:
-                    stretches.append([low, high])
+                _add(stretches, low, high, gap)
     while len(stretches) > _MAX_STRETCHES:
         gap *= 2
         merged: list[list[int]] = []
         for low, high in stretches:
-            if merged and low - merged[-1][1] <= gap:
-                merged[-1][1] = high
-            else:
-                merged.append([low, high])
+            _add(merged, low, high, gap)
         stretches = merged
     return [(low, high) for low, high in stretches]
+
+
+def _add(stretches: list[list[int]], low: int, high: int, gap: int) -> None:
+    """Add a stretch after the others: joined to the last if it starts within `gap` of it."""
+    if stretches and low - stretches[-1][1] <= gap:
+        stretches[-1][1] = high
+    else:
+        stretches.append([low, high])
