@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 import espeakng_loader
-import imageio_ffmpeg
+
+from narrate.audio.ffmpeg import ffmpeg_exe  # found as narrate finds it: no `-version` run
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_RATE = 1
@@ -76,7 +77,7 @@ def load_espeak() -> ctypes.CDLL:
 def ffmpeg_command(out: Path) -> list[str]:
     """Raw 22.05 kHz s16le mono on stdin to a 44.1 kHz mono 64 kbit/s MP3 (narrate's format)."""
     return [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error",
+        ffmpeg_exe(), "-y", "-loglevel", "error",
         "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
         "-ar", "44100", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3", str(out),
     ]  # fmt: skip

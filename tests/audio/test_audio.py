@@ -91,3 +91,33 @@ def test_the_meter_measures_pcm_written_in_pieces_as_a_whole_and_silence_as_none
     assert alone is not None and whole is not None and alone > whole
     assert abs(alone - measure_loudness(ChapterPcm(quiet, rate, ())) - 20 * math.log10(4)) < 0.15
     assert measure_loudness(ChapterPcm(bytes(2 * rate * 3), rate, ())) is None
+
+
+_FIND_FFMPEG = """
+import subprocess, sys
+
+def no_process(*args, **kwargs):
+    raise AssertionError("a process was started to find ffmpeg")
+
+subprocess.Popen = subprocess.check_call = no_process
+from narrate.audio.ffmpeg import ffmpeg_exe
+print(ffmpeg_exe())
+"""
+
+
+def test_ffmpeg_is_the_wheels_binary_found_without_running_it() -> None:
+    """In a fresh interpreter (no answer cached yet): narrate finds the binary imageio-ffmpeg
+    finds, starting no process; IMAGEIO_FFMPEG_EXE, when set, is taken as it is."""
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "IMAGEIO_FFMPEG_EXE"}
+    found = subprocess.run(
+        [sys.executable, "-c", _FIND_FFMPEG], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert os.path.samefile(found, ffmpeg())  # imageio-ffmpeg's answer, checked by running it
+    chosen = subprocess.run(
+        [sys.executable, "-c", _FIND_FFMPEG], env={**env, "IMAGEIO_FFMPEG_EXE": "/opt/ff/ffmpeg"},
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert chosen == "/opt/ff/ffmpeg"
