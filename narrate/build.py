@@ -18,7 +18,7 @@ from narrate.audio.mp3 import frames_to_ms
 from narrate.engines import ENGINE_PACKAGES, check_settings, engine_kind
 from narrate.errors import InputError
 from narrate.files import prepare_out_dir
-from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags
+from narrate.output import ChapterMark, ChapterReport, EpisodeReport, EpisodeTags, named_output
 from narrate.output.episode import (
     episode_tags,
     positive_number,
@@ -147,7 +147,8 @@ def build(
             )
             keys = [key for c in episode.chapters for key in c.keys]
             plans = plans_module.record((c.plan_key, c.sentences) for c in episode.chapters)
-            cache.record_use(episode.output, keys, plans)
+            audio = [f for f in reports[number].files if f.suffix in (".mp3", ".m4b")]
+            cache.record_use(episode.output, keys, plans, audio)
     if settings.podcast is not None and settings.podcast.base_url:
         from narrate.podcast.publish import write_feed
 
@@ -211,8 +212,9 @@ def write_episode(
         bitrate = settings.audio.bitrate_kbps
         files += write_audio(episode.output, parts, marks, tags, settings.formats, bitrate, frames)
         files += write_episode_files(out_dir, sidecars.result())
+    shown = named_output(files, episode.output)
     report = EpisodeReport(
-        episode.script.path, episode.output, reports[-1].end_ms, tuple(reports), True, tuple(files)
+        episode.script.path, shown, reports[-1].end_ms, tuple(reports), True, tuple(files)
     )
     record.update(
         episode_key=episode_key(episode, settings),

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from narrate.engines import ENGINE_PACKAGES
 from narrate.names import episode_stem
-from narrate.output import ChapterReport, EpisodeReport
+from narrate.output import ChapterReport, EpisodeReport, named_output
 from narrate.output.records import files_untouched, read_record
 from narrate.settings.resolve import LEXICON_NAME, BuildSettings
 
@@ -120,7 +120,7 @@ def _report(path: Path, stem: str, record: dict[str, Any], out_dir: Path) -> Epi
     chapters = tuple(ChapterReport(**{**c, "synthesized": False}) for c in record["chapters"])
     files = tuple(out_dir / name for name in record["files"])
     language, voice = str(record.get("language", "en")), str(record.get("voice", ""))
-    output = out_dir / f"{stem}.mp3"
+    output = named_output(files, out_dir / f"{stem}.mp3")
     return EpisodeReport(
         path, output, int(record["duration_ms"]), chapters, False, files, language, voice
     )

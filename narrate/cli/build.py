@@ -57,8 +57,9 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option(
     "--format",
     "formats",
-    default=None,
-    help="Comma-separated: mp3 (podcast, default), m4b (audiobooks), chapter-mp3 (per chapter).",
+    multiple=True,
+    help="mp3 (podcast, default), m4b (audiobooks), chapter-mp3 (per chapter): comma-separated "
+    "or repeated.",
 )
 @click.option(
     "--cache-dir", default=None, help="Chapter cache folder. Default: OUT/.narrate-cache."

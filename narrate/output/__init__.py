@@ -6,6 +6,7 @@ naming them imports no tag library."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,20 @@ class ChapterReport:
     synthesized: bool
 
 
+def named_output(files: Sequence[Path], mp3: Path) -> Path:
+    """The file an episode's report names: its MP3 when that was written, else its M4B, else its
+    chapters' playlist (whichever formats were asked for); `mp3` when none of them is in
+    `files`."""
+    m4b = mp3.with_suffix(".m4b")
+    playlist = mp3.parent / mp3.stem / f"{mp3.stem}.m3u8"
+    return next((path for path in (mp3, m4b, playlist) if path in files), mp3)
+
+
 @dataclass(frozen=True)
 class EpisodeReport:
     script: Path
     output: Path
+    """The file named to the user (`named_output`): the MP3, else the M4B, else the playlist."""
     duration_ms: int
     chapters: tuple[ChapterReport, ...]
     written: bool

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -241,11 +241,21 @@ class ChapterCache:
         return stray
 
     def record_use(
-        self, output: Path, keys: list[str], plans: Mapping[str, object] | None = None
+        self,
+        output: Path,
+        keys: list[str],
+        plans: Mapping[str, object] | None = None,
+        files: Sequence[Path] = (),
     ) -> None:
-        """Remember which entries an output's latest build used (for `narrate cache clean`),
-        and how its chapters were planned (`plans`, for the next build: see `plans`)."""
-        record = {"output": str(output.resolve()), "keys": keys, "plans": plans or {}}
+        """Remember which entries an output's latest build used (for `narrate cache clean`:
+        in use while any of the audio `files` it wrote, or `output` itself, is there), and how
+        its chapters were planned (`plans`, for the next build: see `plans`)."""
+        record = {
+            "output": str(output.resolve()),
+            "files": [str(path.resolve()) for path in files],
+            "keys": keys,
+            "plans": plans or {},
+        }
         path = self._uses_path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
@@ -268,7 +278,10 @@ class ChapterCache:
         for path in (self.root / "uses").glob("*.json"):
             try:
                 record = json.loads(path.read_text(encoding="utf-8"))
-                if Path(record["output"]).exists():
+                # an audiobook-only build writes no MP3 at `output`: its M4B counts as well
+                files = record.get("files")
+                written = [record["output"], *(files if isinstance(files, list) else ())]
+                if any(Path(str(name)).exists() for name in written):
                     used.update(str(k) for k in record["keys"])
                 else:
                     path.unlink(missing_ok=True)

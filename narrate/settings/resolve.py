@@ -97,7 +97,10 @@ def read_config(config_file: str | None) -> Config:
 
 def build_settings(config: Config, flags: Mapping[str, Any]) -> BuildSettings:
     """The build-wide settings, each from its flag if given, else the config, else its default."""
-    formats = flags.get("formats") or ",".join(config.formats or ("mp3",))
+    given = flags.get("formats")
+    if isinstance(given, (list, tuple)):  # --format repeated: each may be comma-separated
+        given = ",".join(given)
+    formats = given or ",".join(config.formats or ("mp3",))
     bitrate = _first(flags.get("bitrate"), config.bitrate, DEFAULT_BITRATE)
     return BuildSettings(
         out_dir=Path(flags.get("out_dir") or "audio_out"),

@@ -65,3 +65,28 @@ def test_a_hostile_cache_folder_cannot_make_narrate_write_outside_it(tmp_path: P
     assert all(
         p in (victim, script) or cache in p.parents or out in p.parents for p in written
     )
+
+
+def test_an_audiobook_only_build_is_named_by_its_m4b_and_keeps_its_cache(tmp_path: Path) -> None:
+    """No MP3 is asked for: the report names the M4B written (not an MP3 that is not there), and
+    `cache clean` keeps the chapters that M4B was made from, so the next build reuses them."""
+    script = copy_data("two-chapters.txt", tmp_path)
+    out = tmp_path / "out"
+    done = run_narrate("build", str(script), "--out", str(out), "--format", "m4b")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{out / 'two-chapters.m4b'}: 3 chapters"), done.stdout
+    assert (out / "two-chapters.m4b").is_file() and not (out / "two-chapters.mp3").exists()
+
+    cleaned = run_narrate("cache", "clean", "--out", str(out))
+    assert cleaned.returncode == 0 and "removed 0 entries" in cleaned.stdout, cleaned.stdout
+    stats = _stats("--out", str(out))
+    assert (stats["entries"], stats["in_use"]) == (3, 3)
+
+    again = build_json(str(script), "--out", str(out), "--format", "m4b")["episodes"][0]
+    assert again["output"] == str(out / "two-chapters.m4b")
+    # --format repeated adds formats, as a comma-separated list does; nothing is spoken again
+    both = build_json(str(script), "--out", str(out), "--format", "m4b", "--format", "mp3")
+    episode = both["episodes"][0]
+    assert episode["output"] == str(out / "two-chapters.mp3")
+    assert {Path(f).suffix for f in episode["files"]} >= {".mp3", ".m4b"}
+    assert not any(c["synthesized"] for c in episode["chapters"])
