@@ -152,7 +152,7 @@ def build(
     if settings.podcast is not None and settings.podcast.base_url:
         from narrate.podcast.publish import write_feed
 
-        write_feed(out_dir, settings.podcast)
+        write_feed(out_dir, settings.podcast, warn)
     return [
         replace(reports[n], language=episode.language, voice=episode.voice.voice or "")
         for n, episode in enumerate(episodes)

@@ -26,7 +26,7 @@ def feed(out_dir: str, config_file: str | None) -> None:
     folder = Path(out_dir)
     if not folder.is_dir():
         raise click.ClickException(f"{folder}: no such folder")
-    click.echo(str(write_feed(folder, read_config(config_file).podcast)))
+    click.echo(str(write_feed(folder, read_config(config_file).podcast, warn)))
 
 
 @click.command()

@@ -113,8 +113,11 @@ def draw_covers_ahead(
     return thread
 
 
-def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
-    """`<out>/feed.xml` listing every episode built in the folder."""
+def write_feed(
+    out_dir: Path, podcast: PodcastSettings, warn: Callable[[str], None] | None = None
+) -> Path:
+    """`<out>/feed.xml` listing every episode built in the folder (`warn` names those left out:
+    built without an MP3)."""
     from narrate.podcast.cover import plain_cover
     from narrate.podcast.rss import FeedEpisode, feed_xml
     from narrate.podcast.rss import podcast_guid as guid_of_url
@@ -138,7 +141,7 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
         cover_name = "cover.png"
         if state.get("cover_drawn_for") != drawn_for or not (out_dir / cover_name).exists():
             write_atomic(out_dir / cover_name, plain_cover(podcast.title, podcast.author))
-    records = _published_records(out_dir)
+    records = _published_records(out_dir, warn)
     pages = page_names([record["stem"] for record in records])
     episodes = []
     for record in records:
@@ -171,13 +174,23 @@ def write_feed(out_dir: Path, podcast: PodcastSettings) -> Path:
     return feed
 
 
-def _published_records(out_dir: Path) -> list[dict[str, Any]]:
-    """The records of the episodes the feed and the site list: those with their MP3 and guid."""
-    return [
-        record
-        for record in all_records(out_dir)
-        if (out_dir / f"{record['stem']}.mp3").is_file() and "guid" in record
-    ]
+def _published_records(
+    out_dir: Path, warn: Callable[[str], None] | None = None
+) -> list[dict[str, Any]]:
+    """The records of the episodes the feed and the site list: those with their MP3 and guid.
+    An episode built without an MP3 (an audiobook alone) is left out, and `warn` says so."""
+    published = []
+    for record in all_records(out_dir):
+        if "guid" not in record:
+            continue
+        if (out_dir / f"{record['stem']}.mp3").is_file():
+            published.append(record)
+        elif warn is not None:
+            warn(
+                f"{record['stem']}: not in the feed or on the site: it has no MP3 "
+                "(build it with --format mp3 as well)"
+            )
+    return published
 
 
 def write_website(out_dir: Path, podcast: PodcastSettings, warn: Callable[[str], None]) -> Path:
@@ -188,9 +201,10 @@ def write_website(out_dir: Path, podcast: PodcastSettings, warn: Callable[[str],
     if not out_dir.is_dir():
         raise InputError(f"{out_dir}: no such folder")
     if podcast.base_url:
-        write_feed(out_dir, podcast)  # which writes the pages beside the feed
+        write_feed(out_dir, podcast, warn)  # which writes the pages beside the feed
         return out_dir / INDEX_PAGE
     warn("no [podcast] base_url in narrate.toml: a preview without feed or sharing links")
+    _published_records(out_dir, warn)  # names the episodes the preview leaves out
     return write_site_preview(out_dir, podcast)
 
 

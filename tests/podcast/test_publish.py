@@ -248,3 +248,24 @@ def test_the_mp3_carries_cover_art(published: tuple[Path, dict]) -> None:
     folder, _ = published
     (apic,) = ID3(folder / "out" / "first.mp3").getall("APIC")
     assert apic.type == 3 and apic.mime == "image/png" and apic.data.startswith(b"\x89PNG")
+
+
+def test_an_episode_built_without_an_mp3_is_named_when_the_feed_leaves_it_out(
+    published: tuple[Path, dict], tmp_path: Path
+) -> None:
+    """The feed's enclosures are MP3s: an audiobook-only episode cannot be in it, and the build
+    and `narrate feed` say so instead of dropping it silently."""
+    folder, _ = published
+    work = tmp_path / "with-audiobook"
+    shutil.copytree(folder, work)
+    shutil.copy(DATA / "two-chapters.txt", work / "audiobook.txt")
+    done = run_narrate("build", "audiobook.txt", "--out", "out", "--format", "m4b", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert "audiobook: not in the feed or on the site: it has no MP3" in done.stderr
+    feed = (work / "out" / "feed.xml").read_bytes()
+    assert b"audiobook" not in feed and feed == _feed(folder)
+    again = run_narrate("feed", "out", cwd=work)
+    assert again.returncode == 0 and "audiobook: not in the feed" in again.stderr
+    both = run_narrate("build", "audiobook.txt", "--out", "out", "--format", "mp3,m4b", cwd=work)
+    assert both.returncode == 0 and "not in the feed" not in both.stderr
+    assert b"audiobook.mp3" in (work / "out" / "feed.xml").read_bytes()
