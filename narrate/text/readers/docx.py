@@ -31,6 +31,11 @@ from narrate.text.readers import (
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOT_READ_INSIDE = (_FALLBACK, f"{W}moveFrom", f"{W}txbxContent")
+"""Inside a paragraph, what its text leaves out: the older copy Word keeps of a drawing (its
+text boxes are in the newer one too), text a tracked move took elsewhere (read where it went),
+and text boxes (read as paragraphs of their own, after the one that holds them)."""
 _HEADING_STYLE = re.compile(r"^heading (\d)$", re.I)
 _TOC_STYLE = re.compile(r"^(toc|contents) ?(heading|\d)", re.I)
 TITLE_LINES = {"subtitle", "author", "date"}
@@ -106,9 +111,9 @@ class _Reader:
 
     def _paragraphs(self, element: Any) -> list[Any]:
         if element.tag == f"{W}p":
-            return [element]
+            return [element, *_boxed(element)]
         if element.tag == f"{W}sdt":  # a content control: its paragraphs are text like others
-            return [p for p in element.iter(f"{W}p") if not _in_table(p, element)]
+            return [p for p in _paragraphs_in(element) if not _in_table(p, element)]
         return []
 
     def _paragraph(self, paragraph: Any) -> tuple[str, int, str, list[Block]]:
@@ -166,10 +171,7 @@ class _Reader:
     def _table(self, table: Any) -> list[Block]:
         rows = []
         for row in table.iterchildren(f"{W}tr"):
-            cells = [
-                " ".join(_text(p) for p in cell.iter(f"{W}p"))
-                for cell in row.iterchildren(f"{W}tc")
-            ]
+            cells = [" ".join(_text(p) for p in _paragraphs_in(cell)) for cell in _cells(row)]
             rows.append(table_row(cells))
         text = " ".join(r for r in rows if r)
         return [("paragraph", 0, text)] if has_words(text) else []
@@ -197,7 +199,7 @@ class _Reader:
         for number, note in enumerate(
             (n for n in root.iterchildren(f"{W}{tag}") if n.get(f"{W}type") is None), start=1
         ):
-            text = " ".join(_text(p) for p in note.iter(f"{W}p"))
+            text = " ".join(_text(p) for p in _paragraphs_in(note))
             if has_words(text):
                 notes[(tag, note.get(f"{W}id"))] = note_paragraph(str(number), text)
         return notes
@@ -212,9 +214,12 @@ def _refs(paragraph: Any) -> list[tuple[str, str]]:
 
 def _text(paragraph: Any) -> str:
     """The text a reader sees: runs and hyperlinks; tabs and breaks as spaces; never deleted
-    text (tracked changes keep it in w:delText, which this does not read) or field codes."""
+    text (tracked changes keep it in w:delText, which this does not read), field codes, or what
+    `_NOT_READ_INSIDE` lists."""
     parts = []
     for element in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+        if _within(element, paragraph, _NOT_READ_INSIDE):
+            continue
         if element.tag == f"{W}t":
             parts.append(element.text or "")
         elif element.tag == f"{W}noBreakHyphen":
@@ -222,6 +227,35 @@ def _text(paragraph: Any) -> str:
         else:
             parts.append(" ")
     return one_line("".join(parts))
+
+
+def _within(element: Any, stop: Any, tags: tuple[str, ...]) -> bool:
+    """Whether an ancestor of `element` below `stop` has one of `tags`."""
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _paragraphs_in(element: Any) -> list[Any]:
+    """The paragraphs inside `element`, each once: none from the older copy of a drawing."""
+    return [p for p in element.iter(f"{W}p") if not _within(p, element, (_FALLBACK,))]
+
+
+def _boxed(paragraph: Any) -> list[Any]:
+    """The paragraphs of the text boxes a paragraph holds (boxes in boxes included), in order."""
+    return [
+        p
+        for p in paragraph.iter(f"{W}p")
+        if p is not paragraph and not _within(p, paragraph, (_FALLBACK,))
+    ]
+
+
+def _cells(row: Any) -> list[Any]:
+    """A table row's cells, those a content control wraps too (not those of nested tables)."""
+    return [cell for cell in row.iter(f"{W}tc") if not _within(cell, row, (f"{W}tr",))]
 
 
 def _in_table(paragraph: Any, stop: Any) -> bool:

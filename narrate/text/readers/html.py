@@ -78,6 +78,10 @@ def _extract(text: str) -> Any:
     return etree.fromstring(found.encode("utf-8"), etree.XMLParser(recover=True))
 
 
+_BLOCKS = {"head", "list", "table", "code", "quote", "graphic", "p", "div"}
+"""trafilatura's block elements; a "div" (a section of the page) holds others."""
+
+
 def _blocks(main: Any, skipped: Counter[str]) -> list[Block]:
     blocks: list[Block] = []
     for element in main:
@@ -85,9 +89,13 @@ def _blocks(main: Any, skipped: Counter[str]) -> list[Block]:
         if tag == "head":
             level = re.sub(r"\D", "", element.get("rend", "")) or "2"
             blocks.append(("heading", int(level), _text(element)))
+        elif tag == "div" and any(child.tag in _BLOCKS for child in element):
+            # a section: its headings and paragraphs are read as they come, not as one
+            if has_words(element.text or ""):
+                blocks.append(("paragraph", 0, one_line(element.text)))
+            blocks += _blocks(element, skipped)
         elif tag == "list":
-            items = [_text(item) for item in element.iter("item")]
-            blocks.append(("paragraph", 0, list_paragraph(items)))
+            blocks.append(("paragraph", 0, list_paragraph(_items(element))))
         elif tag == "table":
             rows = [table_row([_text(c) for c in row.iter("cell")]) for row in element.iter("row")]
             blocks.append(("paragraph", 0, " ".join(r for r in rows if r)))
@@ -99,7 +107,26 @@ def _blocks(main: Any, skipped: Counter[str]) -> list[Block]:
             skipped["image"] += 1
         else:
             blocks.append(("paragraph", 0, _text(element)))
+        if has_words(element.tail or ""):  # text between blocks is read where it stands
+            blocks.append(("paragraph", 0, one_line(element.tail)))
     return blocks
+
+
+def _items(element: Any) -> list[str]:
+    """A list's items, each read once: an item's own text, then the items of lists inside it."""
+    items: list[str] = []
+    for item in element.iterchildren("item"):
+        own = [item.text or ""]
+        nested: list[str] = []
+        for child in item:
+            if child.tag == "list":
+                nested += _items(child)
+            else:
+                own.append(" ".join(child.itertext()))
+            own.append(child.tail or "")
+        text = one_line(" ".join(own))
+        items += [text, *nested] if has_words(text) else nested
+    return items
 
 
 def _quote(element: Any) -> list[str]:

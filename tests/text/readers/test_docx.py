@@ -103,3 +103,28 @@ def test_a_resaved_docx_with_the_same_text_rebuilds_nothing(tmp_path: Path) -> N
     again = run_narrate("build", str(essay), "--out", str(out))
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == f"{out / 'letters.mp3'}: up to date, nothing was made"
+
+
+def test_text_boxes_moved_text_and_wrapped_cells_are_read_once_where_they_stand() -> None:
+    """Word keeps each text box twice (in a drawing and in an older copy for old readers), a
+    tracked move at both places, and may wrap a table cell in a content control: each is read
+    once, text boxes as paragraphs of their own (pandoc's and mammoth's fixtures)."""
+    assert outline("mammoth-text-box.docx")[1] == {"Introduction": ["Datum plane"]}
+    assert outline("pandoc-text-in-shape.docx")[1] == {
+        "Introduction": [
+            "Last update: May 1, 2017",
+            "Using Microsoft Word 2007/2010 for Writing Technical Documents",
+            "Valter Kiisk",
+            "Institute of Physics, University of Tartu",
+        ]
+    }
+    assert outline("pandoc-track-changes-move.docx")[1] == {
+        "Introduction": [
+            "Here is some text.",
+            "Here is the text to be moved.",
+            "Here is some more text.",
+        ]
+    }
+    assert outline("pandoc-sdt-elements.docx")[1] == {
+        "Introduction": ["col1Header, col2Header, col3Header. col1 content, Body copy, col3 content."]
+    }

@@ -58,3 +58,29 @@ def test_a_page_with_no_article_is_one_line(tmp_path: Path) -> None:
         read_script(page)
     done = run_narrate("build", str(page), "--out", str(tmp_path / "out"))
     assert done.returncode != 0 and done.stderr.count("\n") == 1
+
+
+def test_sections_of_a_page_keep_their_headings_and_paragraphs() -> None:
+    """trafilatura puts this page's sections in <div>s: each heading is a chapter and each
+    paragraph its own (they were read as one 38,000-character paragraph, headings inside)."""
+    outline = split_chapters(read_script(DOCS / "laviedesidees-sections.html"))
+    titles = [c.title for c in outline.chapters]
+    assert titles[:2] == [
+        "L’évaluation et les listes de revues",
+        "Contribution aux revues et qualité des recherches",
+    ]
+    assert titles[-1].startswith("Annexe : Place des français et des européens")
+    assert len(titles) == 7
+    paragraphs = [p for c in outline.chapters for p in c.paragraphs]
+    assert len(paragraphs) >= 55 and max(len(p) for p in paragraphs) < 3000
+    assert not any(title in p for title in titles[1:] for p in paragraphs)
+
+
+def test_nested_list_items_are_read_once_each() -> None:
+    outline = split_chapters(read_script(DOCS / "denkanstoos-nested-lists.html"))
+    agenda = next(c for c in outline.chapters if c.title == "Agenda")
+    (items,) = agenda.paragraphs
+    for item in ("Small groups (30 mins).", "Presentations (15 mins).", "Three “War Stories”"):
+        assert items.count(item) == 1, item
+    assert items.index("Knowledge/Experience Exchange") < items.index("Three “War Stories”")
+    assert items.index("Three “War Stories”") < items.index("Small groups")
