@@ -90,12 +90,14 @@ def _zip_kind(path: Path, raw: bytes) -> str:
         with zipfile.ZipFile(BytesIO(raw)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:64].strip() if "mimetype" in names else b""
+            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError):
         what = {".docx": "Word document", ".epub": "EPUB book"}.get(path.suffix.lower(), "zip")
         raise InputError(f"{path}: is not a readable {what} (the zip archive is damaged)") from None
     if mimetype == b"application/epub+zip" or "META-INF/container.xml" in names:
         return "epub"
-    if "word/document.xml" in names:
+    # the main part may have another name (word/document2.xml): its content type says what it is
+    if "word/document.xml" in names or b"wordprocessingml.document.main+xml" in types:
         return "docx"
     raise InputError(f"{path}: is a zip archive but neither a Word document (.docx) nor an EPUB")
 

@@ -9,6 +9,7 @@ Never read: headers, footers and page numbers (they are not in the body), a tabl
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from collections import Counter
@@ -36,6 +37,8 @@ _NOT_READ_INSIDE = (_FALLBACK, f"{W}moveFrom", f"{W}txbxContent")
 """Inside a paragraph, what its text leaves out: the older copy Word keeps of a drawing (its
 text boxes are in the newer one too), text a tracked move took elsewhere (read where it went),
 and text boxes (read as paragraphs of their own, after the one that holds them)."""
+_STRICT = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+"""Word's "Strict Open XML" names its parts' relationships so (python-docx reads the other)."""
 _HEADING_STYLE = re.compile(r"^heading (\d)$", re.I)
 _TOC_STYLE = re.compile(r"^(toc|contents) ?(heading|\d)", re.I)
 TITLE_LINES = {"subtitle", "author", "date"}
@@ -49,6 +52,11 @@ def read(path: Path, raw: bytes, options: ReadOptions) -> Document:
     try:
         document = docx.Document(BytesIO(raw))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        if _is_strict(raw):
+            raise InputError(
+                f"{path}: is saved as Strict Open XML, which narrate cannot read: save it as a "
+                "Word Document (.docx) first"
+            ) from None
         raise InputError(f"{path}: is not a readable Word document ({exc})") from None
     reader = _Reader(document)
     blocks = reader.blocks()
@@ -83,13 +91,19 @@ class _Reader:
     def blocks(self) -> list[Block]:
         blocks: list[Block] = []
         items: list[str] = []
+        initial = ""  # a drop cap: the first letter of the next paragraph, in a frame of its own
         for element in self.document.element.body.iterchildren():
             tag = element.tag
             if tag == f"{W}sdt" and self._is_toc(element):
                 self.skipped["table of contents"] += 1
                 continue
             for paragraph in self._paragraphs(element):
-                kind, level, text, cited = self._paragraph(paragraph)
+                frame = paragraph.find(f"{W}pPr/{W}framePr")
+                if frame is not None and frame.get(f"{W}dropCap") in ("drop", "margin"):
+                    initial += _text(paragraph)
+                    continue
+                kind, level, text, cited = self._paragraph(paragraph, initial)
+                initial = ""
                 if kind != "item" and items:
                     blocks.append(("paragraph", 0, list_paragraph(items)))
                     items = []
@@ -107,6 +121,8 @@ class _Reader:
                 blocks += self._table(element)
         if items:
             blocks.append(("paragraph", 0, list_paragraph(items)))
+        if has_words(initial):  # a framed letter with no paragraph after it: read as it is
+            blocks.append(("paragraph", 0, initial))
         return blocks
 
     def _paragraphs(self, element: Any) -> list[Any]:
@@ -116,9 +132,10 @@ class _Reader:
             return [p for p in _paragraphs_in(element) if not _in_table(p, element)]
         return []
 
-    def _paragraph(self, paragraph: Any) -> tuple[str, int, str, list[Block]]:
-        """(kind, heading level, text, notes it cites) for one w:p."""
-        text = _text(paragraph)
+    def _paragraph(self, paragraph: Any, initial: str = "") -> tuple[str, int, str, list[Block]]:
+        """(kind, heading level, text, notes it cites) for one w:p (after a drop cap's
+        `initial`)."""
+        text = initial + _text(paragraph)
         cited = [("note", 0, self.notes[ref]) for ref in _refs(paragraph) if ref in self.notes]
         style = self._style_name(paragraph)
         if not has_words(text):
@@ -203,6 +220,15 @@ class _Reader:
             if has_words(text):
                 notes[(tag, note.get(f"{W}id"))] = note_paragraph(str(number), text)
         return notes
+
+
+def _is_strict(raw: bytes) -> bool:
+    with (
+        contextlib.suppress(zipfile.BadZipFile, KeyError, OSError),
+        zipfile.ZipFile(BytesIO(raw)) as archive,
+    ):
+        return _STRICT in archive.read("_rels/.rels")
+    return False
 
 
 def _refs(paragraph: Any) -> list[tuple[str, str]]:

@@ -128,3 +128,33 @@ def test_text_boxes_moved_text_and_wrapped_cells_are_read_once_where_they_stand(
     assert outline("pandoc-sdt-elements.docx")[1] == {
         "Introduction": ["col1Header, col2Header, col3Header. col1 content, Body copy, col3 content."]
     }
+
+
+def test_a_drop_cap_is_read_with_its_word_and_a_renamed_main_part_is_found() -> None:
+    """pandoc's fixtures: Word sets a drop cap as a framed paragraph of one letter ("D" then
+    "rop cap."); a package may name its main part word/document2.xml (its relationships say)."""
+    assert outline("pandoc-drop-cap.docx")[1] == {
+        "Introduction": [
+            "Drop cap.",
+            "Next paragraph.",
+            "Drop cap in margin.",
+            "Drop cap (not really).",
+        ]
+    }
+    title, chapters = outline("pandoc-alternate-document-path.docx")
+    assert chapters == {
+        "Test": [
+            "This is italic, bold, underlined, italic underlined, bold underlined, bold italic "
+            "underlined."
+        ]
+    }
+
+
+def test_a_strict_open_xml_document_is_refused_saying_what_to_do(tmp_path: Path) -> None:
+    """Word's "Strict Open XML" format (mammoth's fixture): python-docx cannot open it."""
+    done = run_narrate("build", str(DOCS / "mammoth-strict-format.docx"), "--out", str(tmp_path))
+    assert done.returncode != 0
+    assert done.stderr.strip() == (
+        f"narrate: {DOCS / 'mammoth-strict-format.docx'}: is saved as Strict Open XML, which "
+        "narrate cannot read: save it as a Word Document (.docx) first"
+    )
