@@ -80,6 +80,12 @@ def _script(path: Path, document: Document, meta: dict[str, Any], warnings: list
     if document.sections is not None and not any(
         any(ch.isalnum() for ch in p) for s in document.sections for p in s.paragraphs
     ):
+        if document.left_out:  # a book whose only text is front or back matter
+            left_out = ", ".join(document.left_out)
+            raise InputError(
+                f"{path}: has no text to narrate but what it leaves out ({left_out}): "
+                "--include-all reads it"
+            )
         raise InputError(f"{path}: has no text to narrate")
     return Script(
         path=path,

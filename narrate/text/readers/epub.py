@@ -284,7 +284,7 @@ class _Book:
         guide: dict[str, str],
     ) -> list[_Part]:
         starts: dict[str, list[tuple[str | None, str]]] = {}
-        for title, file, fragment in toc:
+        for title, file, fragment in dict.fromkeys(toc):  # the same entry twice: one chapter
             starts.setdefault(file, []).append((fragment, title))
         parts: list[_Part] = [_Part(None)]
         for file, linear in spine:

@@ -193,3 +193,31 @@ def test_build_takes_include_all_from_its_flag() -> None:
 
     assert build_settings(load_config(None), {"out_dir": "out", "include_all": True}).include_all
     assert not build_settings(load_config(None), {"out_dir": "out"}).include_all
+
+
+def test_a_place_listed_twice_in_the_contents_is_one_chapter(tmp_path: Path) -> None:
+    """A contents page may list the same entry twice (ebooklib writes its sample so, once at the
+    top and once in a section): one chapter, not an empty one before its twin."""
+    with zipfile.ZipFile(MOBY) as book:
+        nav = book.read("OPS/toc.xhtml").decode()
+    entry = '<a href="chapter_001.xhtml">Chapter 1. Loomings.</a>'
+    assert entry in nav
+    twice = nav.replace(entry, entry + "</li><li>" + entry, 1)
+    copy = rezip(MOBY, tmp_path / "twice.epub", {"OPS/toc.xhtml": twice.encode()})
+    chapters = split_chapters(read_script(copy)).chapters
+    assert [c.title for c in chapters] == [
+        c.title for c in split_chapters(read_script(MOBY)).chapters
+    ]
+    loomings = next(c for c in chapters if c.title == "Chapter 1. Loomings.")
+    assert loomings.paragraphs
+
+
+def test_a_book_whose_only_text_is_left_out_says_how_to_read_it(tmp_path: Path) -> None:
+    """epub.js's Alice without a cover holds only a title page (front matter, left out)."""
+    book = DOCS / "epubjs-alice-title-page-only.epub"
+    done = run_narrate("build", str(book), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    assert done.stderr.strip().endswith("--include-all reads it"), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    chapters = split_chapters(read_script(book, include_all=True)).chapters
+    assert "Title Page" in [c.title for c in chapters]
