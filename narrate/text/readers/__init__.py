@@ -187,8 +187,8 @@ def table_row(cells: list[str]) -> str:
     return as_sentence(", ".join(one_line(cell) for cell in cells if has_words(cell)))
 
 
-def note_paragraph(label: str, text: str) -> str:
-    return f"Note {label}: {one_line(text)}"
+def note_paragraph(label: str, text: str, name: str = "Note") -> str:
+    return f"{name} {label}: {one_line(text)}"
 
 
 def count_summary(counts: Counter[str]) -> tuple[str, ...]:

@@ -218,7 +218,9 @@ class _Reader:
         ):
             text = " ".join(_text(p) for p in _paragraphs_in(note))
             if has_words(text):
-                notes[(tag, note.get(f"{W}id"))] = note_paragraph(str(number), text)
+                # footnotes and endnotes are numbered apart: "Note 1" and "Endnote 1"
+                name = "Endnote" if tag == "endnote" else "Note"
+                notes[(tag, note.get(f"{W}id"))] = note_paragraph(str(number), text, name)
         return notes
 
 

@@ -158,3 +158,14 @@ def test_a_strict_open_xml_document_is_refused_saying_what_to_do(tmp_path: Path)
         f"narrate: {DOCS / 'mammoth-strict-format.docx'}: is saved as Strict Open XML, which "
         "narrate cannot read: save it as a Word Document (.docx) first"
     )
+
+
+def test_footnotes_and_endnotes_numbered_apart_are_told_apart() -> None:
+    """pandoc's fixture has footnote 1 and endnote 1: both were read as "Note 1"."""
+    assert outline("pandoc-notes.docx")[1] == {
+        "A footnote": [
+            "Test footnote. Test endnote.",
+            "Note 1: My note.",
+            "Endnote 1: This is an endnote at the end of the document.",
+        ]
+    }
