@@ -182,6 +182,16 @@ def list_paragraph(items: list[str]) -> str:
     return " ".join(as_sentence(item) for item in items if has_words(item))
 
 
+def cell_text(paragraphs: list[str]) -> str:
+    """A table cell's paragraphs (a list in a cell, lines) read as one: each without an ending
+    of its own followed by a comma, so the cell is not read as one run-on phrase."""
+    parts = [one_line(p) for p in paragraphs if has_words(p)]
+    return " ".join(
+        part if n == len(parts) - 1 or _ENDS_SENTENCE.search(part) else f"{part},"
+        for n, part in enumerate(parts)
+    )
+
+
 def table_row(cells: list[str]) -> str:
     """A table row read as one sentence, its cells joined by commas."""
     return as_sentence(", ".join(one_line(cell) for cell in cells if has_words(cell)))

@@ -22,6 +22,7 @@ from narrate.text.readers import (
     Block,
     Document,
     ReadOptions,
+    cell_text,
     count_summary,
     has_words,
     list_paragraph,
@@ -188,7 +189,7 @@ class _Reader:
     def _table(self, table: Any) -> list[Block]:
         rows = []
         for row in table.iterchildren(f"{W}tr"):
-            cells = [" ".join(_text(p) for p in _paragraphs_in(cell)) for cell in _cells(row)]
+            cells = [cell_text([_text(p) for p in _paragraphs_in(cell)]) for cell in _cells(row)]
             rows.append(table_row(cells))
         text = " ".join(r for r in rows if r)
         return [("paragraph", 0, text)] if has_words(text) else []

@@ -169,3 +169,12 @@ def test_footnotes_and_endnotes_numbered_apart_are_told_apart() -> None:
             "Endnote 1: This is an endnote at the end of the document.",
         ]
     }
+
+
+def test_a_list_in_a_table_cell_is_not_read_as_one_run_on_phrase() -> None:
+    """pandoc's fixture: a cell holding "Cell with" and a list was read "Cell with A Bullet list"."""
+    assert outline("pandoc-table-with-list-cell.docx")[1] == {
+        "Introduction": [
+            "Cell with text, Cell with text. Cell with, A, Bullet list, Cell with, A, Numbered list."
+        ]
+    }
