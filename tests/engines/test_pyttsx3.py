@@ -208,6 +208,8 @@ RACE_COURSE = (
         ([(1, 5), (7, 2), (10, 6), (17, 3), (21, 1), (23, 4), (36, 2), (39, 1), (41, 4),
           (46, 2), (49, 6), (57, 3), (61, 4), (66, 3), (70, 3), (74, 5), (80, 4), (85, 6),
           (92, 5), (98, 3), (102, 6)], RACE_COURSE, False),  # cut short after "course,"
+        ([(1, 4), (7, 1), (8, 1)], "Well, 😀", True),  # "grinning face": its second word at 8
+        ([(1, 4), (7, 1), (8, 1), (9, 3)], "Well, 😀", False),  # and one more: a longer text
         ([], "Words here.", False),
     ],
 )
@@ -328,3 +330,25 @@ def test_a_sentence_whose_last_word_events_drift_is_spoken_at_the_first_try() ->
     restarts, seconds = done.stdout.split()
     assert int(restarts) == 0
     assert 5 < float(seconds) < 10  # 24 words at 175 a minute: ~8 s, with the engine's pauses
+
+
+def test_a_sentence_ending_in_an_emoji_is_spoken_at_the_first_try() -> None:
+    """From a saved German blog post (trafilatura's corpus): espeak-ng says an emoji's name, and
+    reports its second word a place past the text's end; the adapter took that for another
+    text's audio, tried three times and failed the build."""
+    import subprocess
+    import sys
+
+    code = (
+        "from narrate.engines import VoiceSettings\n"
+        "from narrate.engines import pyttsx3 as adapter\n"
+        "import sys\n"
+        "for voice, text in (('gmw/de', 'Jeder hat so seine Schwächen 😀'), ('gmw/en-us', 'Well, 😀')):\n"
+        "    speaker = adapter.open(VoiceSettings(voice=voice, rate=175))\n"
+        "    clip = speaker.synthesize(text)\n"
+        "    print(speaker.restarts, len(clip.samples) / 2 / clip.sample_rate)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    for line in done.stdout.splitlines():
+        restarts, seconds = line.split()
+        assert int(restarts) == 0 and float(seconds) > 0.5
