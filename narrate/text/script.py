@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.S)
+"""Hugo's default: TOML between `+++` lines."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,11 @@ def _looks_binary(text: str) -> bool:
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
-    """Split YAML front matter (between `---` lines at the very top) from the body."""
+    """Split front matter from the body: YAML between `---` lines at the very top, or TOML
+    between `+++` lines (as Hugo writes it)."""
+    toml = _TOML_FRONT_MATTER.match(text)
+    if toml:
+        return _toml_front_matter(toml.group(1), path), text[toml.end() :]
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
@@ -151,6 +157,22 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     raw = yaml.load(match.group(1), Loader=yaml.BaseLoader)  # every scalar as typed
     meta = _as_typed({str(k): v for k, v in meta.items()}, raw, path)
     return meta, text[match.end() :]
+
+
+def _toml_front_matter(source: str, path: Path) -> dict[str, Any]:
+    import datetime
+    import tomllib
+
+    try:
+        meta = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: front matter is not valid TOML ({exc})") from None
+    # TOML's own dates as written, for `parse_date` (as YAML's are)
+    raw = {
+        key: value.isoformat() if isinstance(value, datetime.date | datetime.time) else value
+        for key, value in meta.items()
+    }
+    return _as_typed(dict(raw), raw, path)
 
 
 def _loader() -> Any:

@@ -99,3 +99,33 @@ def test_the_title_as_typed_reaches_the_chapters_command(tmp_path: Path) -> None
     done = run_narrate("chapters", "essay.md", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["title"] == "12:30"
+
+
+def test_hugo_toml_front_matter_and_shortcodes(tmp_path: Path) -> None:
+    """Hugo writes front matter in TOML between `+++` lines, and shortcodes ({{< x >}},
+    {{% x %}}) in the text: the one gives the tags, the others are not read (what paired ones
+    wrap is), and are counted."""
+    script = read_script(DATA / "site-generators" / "hugo-post.md")
+    assert script.meta["title"] == "Notes from the Salt Marsh"
+    assert script.meta["author"] == "Bea Author"
+    assert script.meta["date"] == datetime.date(2024, 5, 1)
+    done = run_narrate("chapters", str(DATA / "site-generators" / "hugo-post.md"), "--spoken")
+    assert done.returncode == 0, done.stderr
+    spoken = done.stdout
+    assert "+++" not in spoken and "plus" not in spoken and "{" not in spoken
+    assert "the herons know it before we do." in spoken
+    assert "They stand in the shallows for hours." in spoken
+    assert "The eleventh heron this week left at dawn." in spoken  # 11{{< sup >}}th{{< /sup >}}
+    assert "skipped: 8 template tags" in spoken  # toc, u, /u, note, /note, youtube, sup, /sup
+
+
+def test_jekyll_liquid_tags_are_not_read() -> None:
+    """A real Jekyll post (the project's own 3.3 announcement): {% raw %} tags and links whose
+    address is a Liquid expression are not read aloud; the links' text is."""
+    done = run_narrate(
+        "chapters", str(DATA / "site-generators" / "jekyll-3-3-is-here.md"), "--spoken"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "{" not in done.stdout and "percent" not in done.stdout
+    assert "See our documentation on the subject for more info." in done.stdout
+    assert "Full release notes are available for your perusal." in done.stdout

@@ -30,6 +30,9 @@ from narrate.text.readers import (
 
 # A line that starts with ">=" means "at least", not a blockquote holding "= ...".
 _AT_LEAST = re.compile(r"^( {0,3})>=", re.M)
+# Site generators' template tags: Hugo shortcodes ({{< x >}}, {{% x %}}) and Liquid ({% x %},
+# {{ x }}). The tags are not text (what paired ones wrap is); an embed they stand for is counted.
+_TEMPLATE_TAG = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -70,7 +73,7 @@ class _Parser:
         self.warnings: list[str] = []
 
     def blocks(self, text: str, first_line: int) -> list[Block]:
-        source = _AT_LEAST.sub(r"\1\\>=", text)
+        source = _TEMPLATE_TAG.sub(self._template_tag, _AT_LEAST.sub(r"\1\\>=", text))
         tokens = _markdown_it().parse(source)
         lines = source.split("\n")
         blocks: list[Block] = []
@@ -124,6 +127,10 @@ class _Parser:
                 else:
                     blocks.append(("paragraph", 0, plain))
         return self._with_notes(blocks, cited, notes)
+
+    def _template_tag(self, match: re.Match[str]) -> str:
+        self.skipped["template tag"] += 1
+        return "\n" * match.group().count("\n")  # the lines below keep their numbers
 
     def _notes(self, tokens: list[Any]) -> dict[int, str]:
         """Each footnote's text by its id (markdown-it puts them all at the end)."""
