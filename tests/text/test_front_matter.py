@@ -13,6 +13,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from narrate.errors import InputError
+from narrate.text.chapters import split_chapters
 from narrate.text.dates import parse_date
 from narrate.text.script import read_script
 from tests.conftest import DATA, build_json, run_narrate
@@ -129,3 +130,16 @@ def test_jekyll_liquid_tags_are_not_read() -> None:
     assert "{" not in done.stdout and "percent" not in done.stdout
     assert "See our documentation on the subject for more info." in done.stdout
     assert "Full release notes are available for your perusal." in done.stdout
+
+
+def test_a_lone_top_heading_further_down_is_a_chapter_in_its_place() -> None:
+    """Jekyll's post opens with text and three `###` sections, then ends with one `## A lot
+    more!`: that heading was taken for the title, moved to the start, and its own text read under
+    the third section. It is a chapter where it stands; the text keeps its order."""
+    outline = split_chapters(read_script(DATA / "site-generators" / "jekyll-3-3-is-here.md"))
+    assert [c.title for c in outline.chapters][1:] == ["A lot more!"]
+    opening, more = outline.chapters
+    assert opening.paragraphs[0].startswith("There are tons of great new quality-of-life features")
+    assert "1. Themes can now ship static & dynamic assets" in opening.paragraphs[1]
+    assert more.paragraphs[0].startswith("There are dozens of bug fixes")
+    assert more.paragraphs[-1] == "Happy Jekylling!"

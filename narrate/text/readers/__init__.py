@@ -137,13 +137,16 @@ Block = tuple[str, int, str]
 
 def sections_from_blocks(blocks: list[Block]) -> tuple[str | None, tuple[Section, ...]]:
     """Chapters from headings: the top level gives the chapters, unless one heading sits alone at
-    the top over deeper ones, when it is the document's title and the next level gives chapters.
-    Deeper headings are read as paragraphs; notes ("note" blocks) go at the end of their chapter."""
+    the top over deeper ones (before any text or other heading), when it is the document's title
+    and the next level gives chapters. Deeper headings are read as paragraphs; notes ("note"
+    blocks) go at the end of their chapter. The text keeps its order either way."""
     levels = [level for kind, level, _ in blocks if kind == "heading"]
     top = min(levels, default=0)
     title: str | None = None
     chapter_level = top
-    if levels.count(top) == 1 and any(level > top for level in levels):
+    first = next((b for b in blocks if b[0] == "heading" or has_words(b[2])), None)
+    at_the_top = first is not None and first[0] == "heading" and first[1] == top
+    if at_the_top and levels.count(top) == 1 and any(level > top for level in levels):
         chapter_level = min(level for level in levels if level > top)
         title = next(text for kind, level, text in blocks if kind == "heading" and level == top)
     found: list[tuple[str | None, list[str], list[str]]] = [(None, [], [])]
