@@ -383,7 +383,9 @@ def test_a_worker_with_another_voice_or_none_is_refused_in_one_line(
         stdout, stderr = build.communicate(timeout=120)
         assert build.returncode == 1
         assert stdout == ""
-        [line] = stderr.strip().splitlines()
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1, stderr
+        (line,) = lines
         assert line.startswith(f"narrate: worker {socket.gethostname()}")
         assert difference in line
         assert not list(out.glob("*.mp3")) and not list(out.glob(".narrate-cache/chapters/*/*"))
