@@ -170,7 +170,7 @@ def write_feed(
     _write_if_changed(feed, feed_xml(podcast, episodes, guid, feed_url, base + cover_name))
     state_path.parent.mkdir(parents=True, exist_ok=True)
     _write_if_changed(state_path, json.dumps({"guid": guid, "cover_drawn_for": drawn_for}).encode())
-    write_site(out_dir, podcast, feed_url, cover_name)
+    write_site(out_dir, podcast, feed_url, cover_name, records)
     return feed
 
 
@@ -204,12 +204,14 @@ def write_website(out_dir: Path, podcast: PodcastSettings, warn: Callable[[str],
         write_feed(out_dir, podcast, warn)  # which writes the pages beside the feed
         return out_dir / INDEX_PAGE
     warn("no [podcast] base_url in narrate.toml: a preview without feed or sharing links")
-    _published_records(out_dir, warn)  # names the episodes the preview leaves out
-    return write_site_preview(out_dir, podcast)
+    return write_site_preview(out_dir, podcast, warn)
 
 
-def write_site_preview(out_dir: Path, podcast: PodcastSettings) -> Path:
-    """The website without a base_url (so without a feed): to look at before publishing."""
+def write_site_preview(
+    out_dir: Path, podcast: PodcastSettings, warn: Callable[[str], None] | None = None
+) -> Path:
+    """The website without a base_url (so without a feed): to look at before publishing
+    (`warn` names the episodes it leaves out: built without an MP3)."""
     from narrate.podcast.cover import plain_cover
 
     if podcast.image is not None:
@@ -217,14 +219,19 @@ def write_site_preview(out_dir: Path, podcast: PodcastSettings) -> Path:
     else:
         cover_name, cover = "cover.png", plain_cover(podcast.title, podcast.author)
     _write_if_changed(out_dir / cover_name, cover)
-    return write_site(out_dir, podcast, None, cover_name)
+    return write_site(out_dir, podcast, None, cover_name, _published_records(out_dir, warn))
 
 
 def write_site(
-    out_dir: Path, podcast: PodcastSettings, feed_url: str | None, cover_name: str
+    out_dir: Path,
+    podcast: PodcastSettings,
+    feed_url: str | None,
+    cover_name: str,
+    records: list[dict[str, Any]],
 ) -> Path:
-    """The show's website beside the feed: index.html, a page per episode, their CSS and JS.
-    A page is rewritten only when its bytes change, that is when its episode or the show did."""
+    """The show's website beside the feed: index.html, a page per episode (of `records`, from
+    `_published_records`), their CSS and JS. A page is rewritten only when its bytes change,
+    that is when its episode or the show did."""
     from narrate.podcast import site
 
     show = site.Show(
@@ -236,7 +243,7 @@ def write_site(
         feed_url=feed_url,
         cover_name=cover_name,
     )
-    episodes = [_site_episode(out_dir, record, show) for record in _published_records(out_dir)]
+    episodes = [_site_episode(out_dir, record, show) for record in records]
     pages = site.page_names([episode.stem for episode in episodes])
     for name in site.ASSETS:
         _write_if_changed(out_dir / name, site.asset(name))

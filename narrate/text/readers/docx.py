@@ -130,7 +130,7 @@ class _Reader:
         if element.tag == f"{W}p":
             return [element, *_boxed(element)]
         if element.tag == f"{W}sdt":  # a content control: its paragraphs are text like others
-            return [p for p in _paragraphs_in(element) if not _in_table(p, element)]
+            return [p for p in _paragraphs_in(element) if not _within(p, element, (f"{W}tbl",))]
         return []
 
     def _paragraph(self, paragraph: Any, initial: str = "") -> tuple[str, int, str, list[Block]]:
@@ -275,22 +275,9 @@ def _paragraphs_in(element: Any) -> list[Any]:
 
 def _boxed(paragraph: Any) -> list[Any]:
     """The paragraphs of the text boxes a paragraph holds (boxes in boxes included), in order."""
-    return [
-        p
-        for p in paragraph.iter(f"{W}p")
-        if p is not paragraph and not _within(p, paragraph, (_FALLBACK,))
-    ]
+    return [p for p in _paragraphs_in(paragraph) if p is not paragraph]
 
 
 def _cells(row: Any) -> list[Any]:
     """A table row's cells, those a content control wraps too (not those of nested tables)."""
     return [cell for cell in row.iter(f"{W}tc") if not _within(cell, row, (f"{W}tr",))]
-
-
-def _in_table(paragraph: Any, stop: Any) -> bool:
-    parent = paragraph.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag == f"{W}tbl":
-            return True
-        parent = parent.getparent()
-    return False
