@@ -68,7 +68,11 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
-@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
+@click.option(
+    "--include-all",
+    is_flag=True,
+    help="EPUB and web pages: also read front and back matter (contents, references, links).",
+)
 @click.option(
     "--executor",
     type=click.Choice(["local", "ray"]),

@@ -17,7 +17,11 @@ from narrate.console import warn
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--lexicon", default=None, help=LEXICON_HELP)
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
-@click.option("--include-all", is_flag=True, help="EPUB: also read front and back matter.")
+@click.option(
+    "--include-all",
+    is_flag=True,
+    help="EPUB and web pages: also read front and back matter (contents, references, links).",
+)
 @click.option("--language", default=None, help=LANGUAGE_HELP)
 def chapters(
     script: str,

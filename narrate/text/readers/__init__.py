@@ -200,6 +200,18 @@ def table_row(cells: list[str]) -> str:
     return as_sentence(", ".join(one_line(cell) for cell in cells if has_words(cell)))
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def lone_symbol(formula: str) -> str | None:
+    """What a formula says when it is one letter or a number ("N", "θ", "2.5"), to be read where
+    it stands; None for any other formula (not read, and counted)."""
+    said = one_line(formula)
+    if (len(said) == 1 and said.isalpha()) or _NUMBER.fullmatch(said):
+        return said
+    return None
+
+
 def note_paragraph(label: str, text: str, name: str = "Note") -> str:
     return f"{name} {label}: {one_line(text)}"
 

@@ -26,6 +26,7 @@ from narrate.text.readers import (
     count_summary,
     has_words,
     list_paragraph,
+    lone_symbol,
     note_paragraph,
     one_line,
     sections_from_blocks,
@@ -33,6 +34,7 @@ from narrate.text.readers import (
 )
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _NOT_READ_INSIDE = (_FALLBACK, f"{W}moveFrom", f"{W}txbxContent")
 """Inside a paragraph, what its text leaves out: the older copy Word keeps of a drawing (its
@@ -124,6 +126,11 @@ class _Reader:
             blocks.append(("paragraph", 0, list_paragraph(items)))
         if has_words(initial):  # a framed letter with no paragraph after it: read as it is
             blocks.append(("paragraph", 0, initial))
+        self.skipped["formula"] += sum(
+            _formula_symbol(formula) is None
+            for formula in self.document.element.body.iter(f"{M}oMath")
+            if not _within(formula, None, (_FALLBACK, f"{W}moveFrom"))
+        )
         return blocks
 
     def _paragraphs(self, element: Any) -> list[Any]:
@@ -242,20 +249,31 @@ def _refs(paragraph: Any) -> list[tuple[str, str]]:
 
 
 def _text(paragraph: Any) -> str:
-    """The text a reader sees: runs and hyperlinks; tabs and breaks as spaces; never deleted
-    text (tracked changes keep it in w:delText, which this does not read), field codes, or what
+    """The text a reader sees: runs and hyperlinks; tabs and breaks as spaces; a formula that is
+    one letter or number; never deleted text (tracked changes keep it in w:delText, which this
+    does not read), field codes, other formulas (counted by the reader), or what
     `_NOT_READ_INSIDE` lists."""
     parts = []
-    for element in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+    tags = (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{M}oMath")
+    for element in paragraph.iter(*tags):
         if _within(element, paragraph, _NOT_READ_INSIDE):
             continue
-        if element.tag == f"{W}t":
+        if element.tag == f"{M}oMath":
+            parts.append(_formula_symbol(element) or "")
+        elif _within(element, paragraph, (f"{M}oMath",)):
+            continue  # text Word keeps inside a formula's runs
+        elif element.tag == f"{W}t":
             parts.append(element.text or "")
         elif element.tag == f"{W}noBreakHyphen":
             parts.append("-")
         else:
             parts.append(" ")
     return one_line("".join(parts))
+
+
+def _formula_symbol(formula: Any) -> str | None:
+    """An equation (OMML) read by `lone_symbol`: its text is that of its m:t runs."""
+    return lone_symbol("".join(t.text or "" for t in formula.iter(f"{M}t")))
 
 
 def _within(element: Any, stop: Any, tags: tuple[str, ...]) -> bool:

@@ -178,3 +178,27 @@ def test_a_list_in_a_table_cell_is_not_read_as_one_run_on_phrase() -> None:
             "Cell with text, Cell with text. Cell with, A, Bullet list, Cell with, A, Numbered list."
         ]
     }
+
+
+def test_word_equations_are_counted_and_a_lone_symbol_is_read(tmp_path: Path) -> None:
+    script = read_script(DOCS / "markitdown-equations.docx")
+    assert script.skipped == ("4 formulas",)  # were dropped without a word
+    words = " ".join(p for c in split_chapters(script).chapters for p in c.paragraphs)
+    assert "The angle is" in words and "sin" not in words and "10" not in words
+
+    import docx
+    from lxml import etree
+
+    made = docx.Document()
+    made.add_paragraph("The whole essay is about one number, and that number is ")
+    math = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+    for paragraph, formula in zip(made.paragraphs, ["N"], strict=True):
+        omath = etree.SubElement(paragraph._p, f"{{{math}}}oMath")
+        run = etree.SubElement(omath, f"{{{math}}}r")
+        etree.SubElement(run, f"{{{math}}}t").text = formula
+    made.add_paragraph("It is spoken as a letter where it stands in the sentence.")
+    path = tmp_path / "symbol.docx"
+    made.save(str(path))
+    symbol = read_script(path)
+    text = " ".join(p for c in split_chapters(symbol).chapters for p in c.paragraphs)
+    assert "that number is N" in text and symbol.skipped == ()

@@ -84,3 +84,47 @@ def test_nested_list_items_are_read_once_each() -> None:
         assert items.count(item) == 1, item
     assert items.index("Knowledge/Experience Exchange") < items.index("Three “War Stories”")
     assert items.index("Three “War Stories”") < items.index("Small groups")
+
+
+def test_a_wiki_page_is_read_without_its_citation_marks_edit_links_and_reference_lists() -> None:
+    script = read_script(DOCS / "wikipedia-tsne.html")
+    outline = split_chapters(script)
+    assert [c.title for c in outline.chapters] == [
+        "T-distributed stochastic neighbor embedding",  # the untitled opening
+        "Details",  # not "Details[edit]"
+        "Software",
+    ]  # no "Contents" (the wiki's own table of contents), no References or External links
+    assert script.left_out == ("the References section", "the External links section")
+    assert script.skipped == ("13 citation marks", "30 formulas")
+    words = " ".join(p for c in outline.chapters for p in c.paragraphs)
+    assert "[1]" not in words and "[edit]" not in words and "[" not in words
+    assert "Machine-learning venues" not in words  # the navigation box beside the article
+    assert "developed by Laurens van der Maaten and Geoffrey Hinton. It is" in words
+    assert "Given a set of N high-dimensional objects" in words  # a formula that is one letter
+    assert "of the distribution Q from the distribution P" in words
+    everything = read_script(DOCS / "wikipedia-tsne.html", include_all=True)
+    titles = [c.title for c in split_chapters(everything).chapters]
+    assert titles[-2:] == ["References", "External links"] and everything.left_out == ()
+
+
+def test_wiki_chrome_inside_another_page_is_taken_out_and_text_superscripts_stay(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><head><title>Notes</title></head><body><article>"
+        "<h1>Notes</h1><p>The 1<sup>st</sup> ascent was made in 1953.<sup class='reference'>"
+        "<a href='#c1'>[1]</a></sup> It took seven weeks to climb from the base camp, and "
+        "the party carried <math alttext='{\\displaystyle x^{2}}'><mi>x</mi></math> loads "
+        "of oxygen.</p><p>Many more climbers have followed them since then, most of them "
+        "guided by Sherpas who know the mountain better than anyone alive.</p>"
+        "<h2>Sources</h2><ol><li>A book about mountains, 1954.</li></ol>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    script = read_script(page)
+    words = " ".join(p for c in split_chapters(script).chapters for p in c.paragraphs)
+    assert "The 1st ascent was made in 1953. It took" in words
+    assert "carried loads of oxygen" in words
+    assert script.skipped == ("1 citation mark", "1 formula")
+    assert script.left_out == ("the Sources section",)
