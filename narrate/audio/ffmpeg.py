@@ -19,7 +19,7 @@ from narrate.audio import AudioFormat, ChapterPcm
 from narrate.audio.aac import M4B_SAMPLE_RATE
 from narrate.audio.level import Level, level_for
 from narrate.errors import EngineError
-from narrate.processes import dying_with_parent
+from narrate.processes import batch_work
 
 
 @cache
@@ -99,7 +99,7 @@ def _run_all(commands: list[list[str]], what: str, cwd: Path) -> None:
             errors = stack.enter_context(tempfile.TemporaryFile())
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
-                cwd=cwd, preexec_fn=dying_with_parent(),  # a chapter stopped stops its pieces
+                cwd=cwd, preexec_fn=batch_work(),  # a chapter stopped stops its pieces
             )  # fmt: skip
             stack.callback(_reap, process)
             processes.append((process, errors))
@@ -154,7 +154,7 @@ class LoudnessMeter:
         ]  # fmt: skip
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._report,
-            preexec_fn=dying_with_parent(),
+            preexec_fn=batch_work(),
         )  # fmt: skip
         if sys.platform.startswith("linux"):  # room for ~20 s of speech: the engine never
             import fcntl  # waits for the meter to start up

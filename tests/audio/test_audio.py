@@ -121,3 +121,45 @@ def test_ffmpeg_is_the_wheels_binary_found_without_running_it() -> None:
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     assert chosen == "/opt/ff/ffmpeg"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "SCHED_BATCH"), reason="Linux scheduling")
+def test_ffmpeg_runs_as_batch_work_and_dies_with_narrate() -> None:
+    """The meter (as every ffmpeg narrate starts) runs under SCHED_BATCH, so its threads'
+    hand-offs do not preempt the other worker's; it still measures, and ends with its parent."""
+    import os
+    import sys
+    import time
+    from pathlib import Path
+
+    from narrate.audio.ffmpeg import LoudnessMeter
+
+    meter = LoudnessMeter(22050)
+    try:
+        assert os.sched_getscheduler(meter._process.pid) == os.SCHED_BATCH
+        assert os.sched_getscheduler(0) == os.SCHED_OTHER  # narrate's own process is left as is
+        tone = array.array("h", (int(8000 * math.sin(i / 5)) for i in range(22050 * 3)))
+        meter.write(tone.tobytes())
+        assert -30 < (meter.loudness() or -99) < 0
+    finally:
+        meter.close()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "from narrate.audio.ffmpeg import LoudnessMeter\n"
+         "import time\nm = LoudnessMeter(22050)\nprint(m._process.pid, flush=True)\n"
+         "time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    stat = Path(f"/proc/{child}/stat")
+    for _ in range(100):
+        try:
+            if " Z " in stat.read_text():  # dead, not yet reaped
+                break
+        except FileNotFoundError:  # gone
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("ffmpeg kept running after the process that started it was killed")
