@@ -40,7 +40,30 @@ def read(path: Path, text: str, options: ReadOptions) -> Document:
         text = text[start.end() : end.start() if end else len(text)]
         text = _CLOSING.sub("", _CREDITS.sub("", text, count=1), count=1)
         skipped["Project Gutenberg header and licence"] += 1
+        text, lines = _without_title_page(text, meta)
+        skipped["title page line"] += lines
     return Document(kind="text", text=unwrap(text), meta=meta, skipped=count_summary(skipped))
+
+
+def _without_title_page(text: str, meta: dict[str, Any]) -> tuple[str, int]:
+    """`text` without the title page that opens it: the lines, before any other, that give the
+    book's title or author ("PRIDE AND PREJUDICE", "By Jane Austen"), which the tags already
+    carry (read as they were, each was a chapter of three words). Returns the lines dropped."""
+    said = {_plain(meta[key]) for key in ("title", "author") if meta.get(key)}
+    said |= {f"by {name}" for name in said}
+    lines = text.split("\n")
+    dropped = 0
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if _plain(line) not in said:
+            return "\n".join(lines[number:]), dropped
+        dropped += 1
+    return text, 0  # nothing but the title: read it
+
+
+def _plain(line: str) -> str:
+    return one_line(re.sub(r"[^\w\s]", " ", line)).casefold()
 
 
 def unwrap(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from narrate.text.chapters import split_chapters
 from narrate.text.readers.plain import unwrap
 from narrate.text.script import read_script
@@ -14,11 +16,12 @@ def test_a_gutenberg_book_is_its_text_between_the_markers_with_its_title_and_aut
     script = read_script(PRIDE)
     assert script.meta["title"] == "Pride and Prejudice"
     assert script.meta["author"] == "Jane Austen"
-    assert script.skipped == ("1 Project Gutenberg header and licence",)
+    assert script.skipped == ("1 Project Gutenberg header and licence", "2 title page lines")
     outline = split_chapters(script)
     assert outline.title == "Pride and Prejudice"
     titles = [c.title for c in outline.chapters]
-    assert titles[-3:] == ["Chapter 1", "Chapter 2", "Chapter 6"]
+    # the title page ("PRIDE AND PREJUDICE", "By Jane Austen") was two chapters of three words
+    assert titles == ["Chapter 1", "Chapter 2", "Chapter 6"]
     words = " ".join(p for c in outline.chapters for p in c.paragraphs)
     for boilerplate in ("Project Gutenberg", "License", "START OF", "Produced by", "Release Date"):
         assert boilerplate not in words and boilerplate not in titles
@@ -52,4 +55,18 @@ def test_text_not_wrapped_at_a_margin_is_read_as_it_is() -> None:
 def test_the_chapters_command_says_what_a_gutenberg_book_left_out() -> None:
     done = run_narrate("chapters", str(PRIDE), "--spoken")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().endswith("skipped: 1 Project Gutenberg header and licence")
+    assert done.stdout.rstrip().endswith(
+        "skipped: 1 Project Gutenberg header and licence, 2 title page lines"
+    )
+
+
+def test_a_gutenberg_text_that_is_only_its_title_is_read(tmp_path: Path) -> None:
+    book = tmp_path / "short.txt"
+    book.write_text(
+        "Title: Ozymandias\nAuthor: Percy Bysshe Shelley\n\n"
+        "*** START OF THE PROJECT GUTENBERG EBOOK OZYMANDIAS ***\n\nOzymandias\n\n"
+        "*** END OF THE PROJECT GUTENBERG EBOOK OZYMANDIAS ***\n",
+        encoding="utf-8",
+    )
+    script = read_script(book)
+    assert "Ozymandias" in script.text and "title page line" not in " ".join(script.skipped)
