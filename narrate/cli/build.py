@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from narrate.audio.mp3 import DEFAULT_BITRATE, MP3_BITRATES
-from narrate.cli.common import CONFIG_HELP, JSON_HELP, LANGUAGE_HELP, LEXICON_HELP, script_paths
+from narrate.cli.common import (
+    CONFIG_HELP,
+    INCLUDE_ALL_HELP,
+    JSON_HELP,
+    LANGUAGE_HELP,
+    LEXICON_HELP,
+    script_paths,
+)
 from narrate.console import warn
 from narrate.engines import DEFAULT_RATE
 
@@ -68,11 +75,7 @@ _PAUSE = click.IntRange(0, 10_000)
 @click.option("--paragraph-pause", type=_PAUSE, help="ms after a paragraph (800).")
 @click.option("--title-pause", type=_PAUSE, help="ms after a title (1000).")
 @click.option("--chapter-pause", type=_PAUSE, help="ms after a chapter (1600).")
-@click.option(
-    "--include-all",
-    is_flag=True,
-    help="EPUB and web pages: also read front and back matter (contents, references, links).",
-)
+@click.option("--include-all", is_flag=True, help=INCLUDE_ALL_HELP)
 @click.option(
     "--executor",
     type=click.Choice(["local", "ray"]),

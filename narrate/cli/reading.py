@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from narrate.cli.common import JSON_HELP, LANGUAGE_HELP, LEXICON_HELP
+from narrate.cli.common import INCLUDE_ALL_HELP, JSON_HELP, LANGUAGE_HELP, LEXICON_HELP
 from narrate.console import warn
 
 
@@ -17,11 +17,7 @@ from narrate.console import warn
 @click.option("--spoken", is_flag=True, help="Also show exactly what will be said.")
 @click.option("--lexicon", default=None, help=LEXICON_HELP)
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
-@click.option(
-    "--include-all",
-    is_flag=True,
-    help="EPUB and web pages: also read front and back matter (contents, references, links).",
-)
+@click.option("--include-all", is_flag=True, help=INCLUDE_ALL_HELP)
 @click.option("--language", default=None, help=LANGUAGE_HELP)
 def chapters(
     script: str,

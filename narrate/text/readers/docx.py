@@ -40,6 +40,7 @@ _NOT_READ_INSIDE = (_FALLBACK, f"{W}moveFrom", f"{W}txbxContent")
 """Inside a paragraph, what its text leaves out: the older copy Word keeps of a drawing (its
 text boxes are in the newer one too), text a tracked move took elsewhere (read where it went),
 and text boxes (read as paragraphs of their own, after the one that holds them)."""
+_NOT_READ_NOR_IN_A_FORMULA = (*_NOT_READ_INSIDE, f"{M}oMath")
 _STRICT = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 """Word's "Strict Open XML" names its parts' relationships so (python-docx reads the other)."""
 _HEADING_STYLE = re.compile(r"^heading (\d)$", re.I)
@@ -256,12 +257,11 @@ def _text(paragraph: Any) -> str:
     parts = []
     tags = (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{M}oMath")
     for element in paragraph.iter(*tags):
-        if _within(element, paragraph, _NOT_READ_INSIDE):
+        # one walk up: what a paragraph leaves out, and the text Word keeps in a formula's runs
+        if _within(element, paragraph, _NOT_READ_NOR_IN_A_FORMULA):
             continue
         if element.tag == f"{M}oMath":
             parts.append(_formula_symbol(element) or "")
-        elif _within(element, paragraph, (f"{M}oMath",)):
-            continue  # text Word keeps inside a formula's runs
         elif element.tag == f"{W}t":
             parts.append(element.text or "")
         elif element.tag == f"{W}noBreakHyphen":

@@ -10,7 +10,7 @@ date and description come from the page's metadata (`og:title`, `<title>`, `auth
 Before extraction, what a wiki page (MediaWiki: Wikipedia and its kin) wraps around its article is
 taken out: citation marks ("[12]") and formulas are counted, edit links, the generated contents and
 navigation boxes dropped; a formula that is a single symbol is read as that symbol. Trailing
-sections of references, notes and links are left out whole, as an EPUB's back matter is.
+sections of references and links are left out whole, as an EPUB's back matter is.
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ a Markdown essay's footnotes are.)"""
 
 
 def _is_back_matter(sections: tuple[Section, ...]) -> bool:
-    """Whether the last of `sections` is a references, notes or links section after the text
-    (never the only section with words)."""
+    """Whether the last of `sections` is a references or links section after the text (never
+    the only section with words)."""
     if len(sections) < 2 or sections[-1].title is None:
         return False
     title = sections[-1].title.casefold().strip(" :.")
